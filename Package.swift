@@ -1,0 +1,115 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Strict settings for every Wharf target: Swift 6 mode, explicit existentials, warnings are bugs.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "wharf",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "wharf", targets: ["wharf"]),
+        .library(name: "WharfCore", targets: ["WharfCore"]),
+        .library(name: "WharfStore", targets: ["WharfStore"]),
+        .library(name: "WharfServer", targets: ["WharfServer"]),
+        .library(name: "WharfClient", targets: ["WharfClient"]),
+        .library(name: "WharfTesting", targets: ["WharfTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+    ],
+    targets: [
+        .target(
+            name: "WharfCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfStore",
+            dependencies: [
+                "WharfCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfServer",
+            dependencies: [
+                "WharfCore", "WharfStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfClient",
+            dependencies: [
+                "WharfCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfTesting",
+            dependencies: [
+                "WharfCore", "WharfStore", "WharfServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "wharf",
+            dependencies: [
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "wharf-bench",
+            dependencies: [
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/wharf-bench",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
+        .testTarget(
+            name: "WharfStoreTests",
+            dependencies: ["WharfCore", "WharfStore", "WharfTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WharfServerTests",
+            dependencies: [
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,118 @@
+import Foundation
+import SQLKit
+import WharfCore
+
+extension Store {
+    /// Validates and creates an instance in state `requested`; the licence key, if any, is sealed.
+    public func createInstance(_ draft: InstanceDraft, actor: Actor, idempotency: IdempotencyKey? = nil) async throws -> Created<Instance> {
+        let (validated, licenceKey) = try draft.validated(now: now(), baseDomain: baseDomain)
+        let sealed = try licenceKey.map { try secrets.seal($0) }
+        return try await idempotent(idempotency, conflict: "an instance with slug '\(validated.slug)' exists already") { db in
+            guard let customer = try await Self.customerRow(db, id: validated.customerID) else {
+                throw WharfError.invalid([FieldError("customerId", "not_found", "no customer with id '\(validated.customerID)'; create it first")])
+            }
+            if try await db.select().column("slug").from("wharf_instances").where("slug", .equal, SQLBind(validated.slug)).first() != nil {
+                throw WharfError(
+                    .conflict, "an instance with slug '\(validated.slug)' exists already; slugs are never reused",
+                    fieldErrors: [FieldError("slug", "taken", "is taken")]
+                )
+            }
+            var instance = validated
+            instance.customerName = customer.name
+            try await db.insert(into: "wharf_instances")
+                .columns("slug", "customer_id", "state", "plan", "channel", "doc", "licence_key_sealed")
+                .values(
+                    SQLBind(instance.slug), SQLBind(instance.customerID), SQLBind(instance.state.rawValue), SQLBind(instance.plan.rawValue),
+                    SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed)
+                )
+                .run()
+            try await Self.appendAudit(db, at: instance.createdAt, actor: actor, action: "instance.create", target: "instance:\(instance.slug)", detail: instance)
+            return instance
+        }
+    }
+
+    public func instance(slug: String) async throws -> Instance {
+        guard let instance = try await read({ db in try await Self.instanceRow(db, slug: slug) }) else { throw WharfError.notFound("instance", slug) }
+        return instance
+    }
+
+    /// A page of instances in slug order, filtered by `query`.
+    public func instances(_ query: InstanceQuery) async throws -> Page<Instance> {
+        let rows = try await read { db in
+            var select = db.select().column(SQLColumn("doc", table: "i")).column(SQLColumn("name", table: "c"))
+                .from(SQLAlias(SQLIdentifier("wharf_instances"), as: SQLIdentifier("i")))
+                .join(SQLAlias(SQLIdentifier("wharf_customers"), as: SQLIdentifier("c")), on: SQLColumn("customer_id", table: "i"), .equal, SQLColumn("id", table: "c"))
+            if let state = query.state { select = select.where(SQLColumn("state", table: "i"), .equal, SQLBind(state.rawValue)) }
+            if let plan = query.plan { select = select.where(SQLColumn("plan", table: "i"), .equal, SQLBind(plan.rawValue)) }
+            if let channel = query.channel { select = select.where(SQLColumn("channel", table: "i"), .equal, SQLBind(channel.rawValue)) }
+            if let customer = query.customerID { select = select.where(SQLColumn("customer_id", table: "i"), .equal, SQLBind(customer)) }
+            if let after = query.after { select = select.where(SQLColumn("slug", table: "i"), .greaterThan, SQLBind(after)) }
+            return try await select.orderBy(SQLColumn("slug", table: "i")).limit(query.limit + 1).all().map(Self.decodeInstance)
+        }
+        let page = Array(rows.prefix(query.limit))
+        return Page(items: page, nextCursor: rows.count > query.limit ? page.last.map { Cursor.encode($0.slug) } : nil)
+    }
+
+    /// Applies a partial update of mutable members and audits what changed.
+    public func updateInstance(slug: String, _ patch: InstancePatch, actor: Actor) async throws -> Instance {
+        let now = now()
+        return try await mutateInstance(slug: slug, actor: actor, action: "instance.update") { current in
+            let (next, licenceKey) = try patch.applied(to: current, now: now)
+            return (next, try licenceKey.map { try secrets.seal($0) })
+        }
+    }
+
+    /// Applies a lifecycle event through the state machine and audits the transition.
+    public func applyEvent(slug: String, _ request: InstanceEventRequest, actor: Actor) async throws -> Instance {
+        let now = now()
+        return try await mutateInstance(slug: slug, actor: actor, action: "instance.\(request.event.rawValue)") { current in
+            (try request.applied(to: current, now: now), nil)
+        }
+    }
+
+    /// The instance's licence key, unsealed; for the parts of Wharf that hand it to the instance.
+    public func licenceKey(slug: String) async throws -> String? {
+        let sealed = try await read { db in
+            try await db.select().column("licence_key_sealed").from("wharf_instances").where("slug", .equal, SQLBind(slug)).first()
+        }
+        guard let sealed else { throw WharfError.notFound("instance", slug) }
+        guard try !sealed.decodeNil(column: "licence_key_sealed") else { return nil }
+        return try secrets.open(Array(try sealed.decode(column: "licence_key_sealed", as: Data.self)))
+    }
+
+    /// Reads the instance under a row lock, applies `change`, writes the result and its audit entry.
+    private func mutateInstance(
+        slug: String, actor: Actor, action: String, _ change: @escaping @Sendable (Instance) throws -> (Instance, [UInt8]?)
+    ) async throws -> Instance {
+        let now = now()
+        return try await write { db in
+            guard let current = try await Self.instanceRow(db, slug: slug, forUpdate: true) else { throw WharfError.notFound("instance", slug) }
+            let (next, sealedKey) = try change(current)
+            guard next != current || sealedKey != nil else { return current }
+            var update = db.update("wharf_instances")
+                .set("state", to: SQLBind(next.state.rawValue)).set("plan", to: SQLBind(next.plan.rawValue))
+                .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
+            if let sealedKey { update = update.set("licence_key_sealed", to: SQLBind(sealedKey)) }
+            try await update.where("slug", .equal, SQLBind(slug)).run()
+            var detail = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt", "customerName"])
+            if sealedKey != nil, detail["licenceKeyFingerprint"] == nil { detail["licenceKeyFingerprint"] = .string("replaced with the same key") }
+            try await Self.appendAudit(db, at: now, actor: actor, action: action, target: "instance:\(slug)", detail: ["changes": detail])
+            return next
+        }
+    }
+
+    static func instanceRow(_ db: any SQLDatabase, slug: String, forUpdate: Bool = false) async throws -> Instance? {
+        var query = db.select().column(SQLColumn("doc", table: "i")).column(SQLColumn("name", table: "c"))
+            .from(SQLAlias(SQLIdentifier("wharf_instances"), as: SQLIdentifier("i")))
+            .join(SQLAlias(SQLIdentifier("wharf_customers"), as: SQLIdentifier("c")), on: SQLColumn("customer_id", table: "i"), .equal, SQLColumn("id", table: "c"))
+            .where(SQLColumn("slug", table: "i"), .equal, SQLBind(slug))
+        if forUpdate { query = query.lockingClause(SQLLockingClause.update) }
+        return try await query.first().map(decodeInstance)
+    }
+
+    static func decodeInstance(_ row: any SQLRow) throws -> Instance {
+        var instance = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
+        instance.customerName = try row.decode(column: "name", as: String.self)
+        return instance
+    }
+}

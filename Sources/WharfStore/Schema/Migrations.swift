@@ -1,0 +1,60 @@
+import SQLKit
+import WharfCore
+
+/// Every schema version Wharf knows, in order.
+///
+/// Records keep their full JSON in `doc` and copy into columns only what is filtered, sorted or constrained
+/// on: one decoder for every engine, and new members need no migration.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "registry, tokens, audit, idempotency") { db, kind in
+            let bytes: SQLDataType = kind == .postgres ? .custom(SQLRaw("BYTEA")) : .blob
+            try await db.create(table: "wharf_customers")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("name", type: .text, .notNull)
+                .column("doc", type: .text, .notNull)
+                .run()
+            try await db.create(table: "wharf_instances")
+                .column("slug", type: .text, .primaryKey(autoIncrement: false))
+                .column("customer_id", type: .text, .notNull, .references("wharf_customers", "id"))
+                .column("state", type: .text, .notNull)
+                .column("plan", type: .text, .notNull)
+                .column("channel", type: .text, .notNull)
+                .column("doc", type: .text, .notNull)
+                .column("licence_key_sealed", type: bytes)
+                .run()
+            for column in ["state", "plan", "channel", "customer_id"] {
+                try await db.create(index: "wharf_instances_\(column)_slug").on("wharf_instances").column(column).column("slug").run()
+            }
+            try await db.create(table: "wharf_tokens")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("secret_hash", type: .text, .notNull, .unique)
+                .column("doc", type: .text, .notNull)
+                .column("revoked", type: .bigint, .notNull)
+                .run()
+            try await db.create(table: "wharf_audit_log")
+                .column("seq", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("at_ms", type: .bigint, .notNull)
+                .column("actor", type: .text, .notNull)
+                .column("action", type: .text, .notNull)
+                .column("target", type: .text, .notNull)
+                .column("detail", type: .text, .notNull)
+                .column("prev_hash", type: .text, .notNull)
+                .column("hash", type: .text, .notNull)
+                .run()
+            try await db.create(index: "wharf_audit_log_target_seq").on("wharf_audit_log").column("target").column("seq").run()
+            try await db.create(table: "wharf_audit_head")
+                .column("id", type: .bigint, .primaryKey(autoIncrement: false))
+                .column("seq", type: .bigint, .notNull)
+                .column("hash", type: .text, .notNull)
+                .run()
+            try await db.insert(into: "wharf_audit_head").columns("id", "seq", "hash").values(SQLBind(1), SQLBind(0), SQLBind(AuditChain.genesis)).run()
+            try await db.create(table: "wharf_idempotency_keys")
+                .column("scope_key", type: .text, .primaryKey(autoIncrement: false))
+                .column("fingerprint", type: .text, .notNull)
+                .column("response", type: .text, .notNull)
+                .column("created_ms", type: .bigint, .notNull)
+                .run()
+        }
+    ]
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import SQLKit
+import ServiceLifecycle
+import WharfCore
+
+/// Wharf's durable state: the registry, tokens, idempotency records and the hash-chained audit log.
+///
+/// One implementation over SQLKit serves both engines. Every write that changes the registry writes its
+/// audit entry in the same transaction, so the log can never miss a change or record one that did not
+/// happen. The store is a `Service`: run it in the service group (it owns the database connections),
+/// then call `migrate()` before first use.
+public struct Store: Service {
+    let engine: any DatabaseEngine
+    let secrets: SecretBox
+    let clock: @Sendable () -> Date
+    let baseDomain: String
+
+    public var engineKind: EngineKind { engine.kind }
+
+    /// Opens the database at `location`. `clock` is injected so tests control time.
+    public static func open(
+        _ location: DatabaseLocation, secrets: SecretBox, baseDomain: String,
+        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger
+    ) async throws -> Store {
+        let engine: any DatabaseEngine
+        switch location {
+        case .sqlite(let path): engine = try await SQLiteEngine.open(path: path, logger: logger)
+        case .postgres: engine = PostgresEngine(configuration: try location.postgresConfiguration(), logger: logger)
+        }
+        return Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain)
+    }
+
+    public func run() async throws {
+        try await engine.run()
+    }
+
+    /// Applies pending schema migrations; returns the versions applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await Migrator(engine: engine, migrations: Migrations.all).migrate(now: now())
+    }
+
+    /// The current time, in whole seconds so values round-trip through JSON unchanged.
+    func now() -> Date { WharfJSON.wholeSeconds(clock()) }
+
+    func write<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await engine.transaction(body)
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await engine.read(body)
+    }
+}
