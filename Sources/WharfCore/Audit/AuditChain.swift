@@ -72,9 +72,20 @@ public struct AuditVerification: Codable, Sendable, Equatable {
         /// The first entry that is missing, changed or unlinked.
         public var seq: Int64
         public var problem: String
+
+        public init(seq: Int64, problem: String) {
+            self.seq = seq
+            self.problem = problem
+        }
     }
 
     public var intact: Bool
     public var entries: Int
     public var failure: Failure?
+
+    public init(intact: Bool, entries: Int, failure: Failure?) {
+        self.intact = intact
+        self.entries = entries
+        self.failure = failure
+    }
 }

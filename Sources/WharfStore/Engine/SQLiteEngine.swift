@@ -53,9 +53,10 @@ final class SQLiteEngine: DatabaseEngine {
 
     func run() async throws {
         try? await gracefulShutdown()
+        // The future-based close ignores task cancellation, which is how this service is usually stopped.
         try await writeLock.withLock {
-            for connection in self.readers { try await connection.close() }
-            try await self.writer.close()
+            for connection in self.readers { try await connection.close().get() }
+            try await self.writer.close().get()
         }
     }
 

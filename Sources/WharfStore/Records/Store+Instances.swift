@@ -6,7 +6,7 @@ extension Store {
     /// Validates and creates an instance in state `requested`; the licence key, if any, is sealed.
     public func createInstance(_ draft: InstanceDraft, actor: Actor, idempotency: IdempotencyKey? = nil) async throws -> Created<Instance> {
         let (validated, licenceKey) = try draft.validated(now: now(), baseDomain: baseDomain)
-        let sealed = try licenceKey.map { try secrets.seal($0) }
+        let sealed = try licenceKey.map { Data(try secrets.seal($0)) }
         return try await idempotent(idempotency, conflict: "an instance with slug '\(validated.slug)' exists already") { db in
             guard let customer = try await Self.customerRow(db, id: validated.customerID) else {
                 throw WharfError.invalid([FieldError("customerId", "not_found", "no customer with id '\(validated.customerID)'; create it first")])
@@ -58,7 +58,7 @@ extension Store {
         let now = now()
         return try await mutateInstance(slug: slug, actor: actor, action: "instance.update") { current in
             let (next, licenceKey) = try patch.applied(to: current, now: now)
-            return (next, try licenceKey.map { try secrets.seal($0) })
+            return (next, try licenceKey.map { Data(try secrets.seal($0)) })
         }
     }
 
@@ -82,7 +82,7 @@ extension Store {
 
     /// Reads the instance under a row lock, applies `change`, writes the result and its audit entry.
     private func mutateInstance(
-        slug: String, actor: Actor, action: String, _ change: @escaping @Sendable (Instance) throws -> (Instance, [UInt8]?)
+        slug: String, actor: Actor, action: String, _ change: @escaping @Sendable (Instance) throws -> (Instance, Data?)
     ) async throws -> Instance {
         let now = now()
         return try await write { db in

@@ -1,0 +1,15 @@
+import Foundation
+import WharfCore
+
+/// Small, valid inputs that tests change one member at a time.
+public enum Fixtures {
+    public static let operatorActor = Actor(id: "op1", name: "test operator", role: .operator)
+
+    public static func customer(_ id: String = "acme") -> CustomerDraft {
+        CustomerDraft(id: id, name: "Acme \(id)", contactEmail: "ops@\(id).example.com")
+    }
+
+    public static func instance(_ slug: String = "acme-prod", customer: String = "acme", plan: Plan = .business) -> InstanceDraft {
+        InstanceDraft(slug: slug, customerID: customer, plan: plan, productVersion: "5.2.0", adminEmail: "admin@acme.example.com")
+    }
+}
