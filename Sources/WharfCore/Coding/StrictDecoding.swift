@@ -5,14 +5,15 @@ extension Decoder {
         let known = Set(Keys.allCases.map(\.stringValue))
         let container = try self.container(keyedBy: AnyCodingKey.self)
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw UnknownFieldError(path: codingPath.map(\.stringValue) + [unknown], allowed: known.sorted())
+            throw UnknownFieldError(field: FieldPath.format(codingPath + [AnyCodingKey(stringValue: unknown)]), allowed: known.sorted())
         }
     }
 }
 
 /// Thrown by `rejectUnknownKeys`; the server turns it into an `unknown_field` problem at that path.
 public struct UnknownFieldError: Error, Sendable {
-    public var path: [String]
+    /// The unknown member's field path.
+    public var field: String
     public var allowed: [String]
 }
 

@@ -19,8 +19,8 @@ public struct Customer: Codable, Sendable, Equatable {
 
     static func parseName(_ name: String) throws(FieldProblem) -> String {
         let trimmed = name.trimmingWhitespace()
-        guard (1...100).contains(trimmed.count) else {
-            throw FieldProblem("invalid_length", "must be 1 to 100 characters, got \(trimmed.count)")
+        guard !trimmed.isEmpty, name.count <= 100 else {
+            throw FieldProblem("invalid_length", "must be 1 to 100 characters and not only spaces, got \(name.count)")
         }
         return trimmed
     }

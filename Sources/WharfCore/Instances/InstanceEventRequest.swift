@@ -29,9 +29,9 @@ public struct InstanceEventRequest: Codable, Sendable, Equatable {
         if event == .tearDown, confirm != instance.slug {
             v.add("confirm", "confirmation_required", "type the instance slug '\(instance.slug)' to confirm tear-down")
         }
+        if let reason = self.reason, reason.count > 1000 { v.add("reason", "too_long", "at most 1000 characters") }
         let reason = reason?.trimmingWhitespace()
         if event == .fail, reason?.isEmpty ?? true { v.add("reason", "required", "say why the instance failed") }
-        if let reason, reason.count > 1000 { v.add("reason", "too_long", "at most 1000 characters") }
         try v.finish()
         var next = instance
         next.state = try InstanceLifecycle.next(from: instance.state, on: event)

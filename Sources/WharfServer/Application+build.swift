@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import WharfCore
+import WharfStore
+
+/// Builds the Wharf server: store, routes, middleware and services. `wharf serve` and the tests call this
+/// same function, so what is tested is what runs.
+///
+/// - Parameters:
+///   - onFirstAdminToken: called once, on the first start of an empty store, with the admin token it made;
+///     `wharf serve` prints it. It is never logged.
+///   - onListening: called with the bound address once the server accepts connections.
+public func buildApplication(
+    _ configuration: ServerConfiguration,
+    clock: @escaping @Sendable () -> Date = Date.init,
+    onFirstAdminToken: @escaping @Sendable (IssuedToken) -> Void = { _ in },
+    onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+) async throws -> some ApplicationProtocol {
+    let logger = {
+        var logger = Logger(label: "wharf")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }()
+    if case .sqlite = configuration.databaseLocation {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    }
+    let store = try await Store.open(
+        configuration.databaseLocation, secrets: try MasterKey.load(configuration), baseDomain: configuration.baseDomain,
+        clock: clock, logger: logger
+    )
+    let router = try buildRouter(store: store, configuration: configuration)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wharf"),
+        services: [store],
+        onServerRunning: { channel in await onListening(configuration.host, channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+    app.beforeServerStarts {
+        let applied = try await store.migrate()
+        if !applied.isEmpty { logger.info("applied schema migrations", metadata: ["versions": "\(applied)"]) }
+        if let token = try await store.createInitialAdminToken() { onFirstAdminToken(token) }
+    }
+    return app
+}
+
+/// The router alone, for tests that drive it in-process.
+func buildRouter(store: Store, configuration: ServerConfiguration) throws -> Router<WharfRequestContext> {
+    let router = Router(context: WharfRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: TokenAuthMiddleware(store: store))
+    try MetaRoutes.add(to: router)
+    let handlers = Handlers(store: store, maxBodyBytes: configuration.maxBodyBytes)
+    let v1 = router.group("v1")
+    handlers.addCustomerRoutes(to: v1)
+    handlers.addInstanceRoutes(to: v1)
+    handlers.addAccessRoutes(to: v1)
+    return router
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import WharfCore
+import WharfStore
+
+/// Everything `wharf serve` can be told, with defaults that need no configuration at all: SQLite and a
+/// generated master key under `.wharf/`, the API on 127.0.0.1:8420.
+public struct ServerConfiguration: Sendable {
+    /// Address to listen on; loopback unless told otherwise.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (tests).
+    public var port = 8420
+    /// Where the SQLite database and the generated master key live.
+    public var dataDirectory = ".wharf"
+    /// `postgres://…` to use PostgreSQL instead of SQLite (`WHARF_DATABASE_URL`).
+    public var databaseURL: String?
+    /// Base64 of a 32-byte key sealing secrets at rest (`WHARF_MASTER_KEY`); generated into the data
+    /// directory when absent.
+    public var masterKey: String?
+    /// Instances get `<slug>.<baseDomain>` (`WHARF_BASE_DOMAIN`).
+    public var baseDomain = "wharf.localhost"
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes = 64 * 1024
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Fills members from `WHARF_*` environment variables; flags are applied after this by the caller.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(WharfError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let value = environment["WHARF_DATA_DIR"] { configuration.dataDirectory = value }
+        if let value = environment["WHARF_DATABASE_URL"], !value.isEmpty { configuration.databaseURL = value }
+        if let value = environment["WHARF_MASTER_KEY"], !value.isEmpty { configuration.masterKey = value }
+        if let value = environment["WHARF_BASE_DOMAIN"] {
+            do {
+                configuration.baseDomain = try DomainName.parse(value)
+            } catch {
+                throw WharfError(.configuration, "WHARF_BASE_DOMAIN: \(error.message)")
+            }
+        }
+        if let value = environment["WHARF_LOG_LEVEL"] {
+            guard let level = Logger.Level(rawValue: value) else {
+                throw WharfError(.configuration, "WHARF_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(value)')")
+            }
+            configuration.logLevel = level
+        }
+        return configuration
+    }
+
+    /// The database the configuration names.
+    public var databaseLocation: DatabaseLocation {
+        if let databaseURL { return .postgres(url: databaseURL) }
+        return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("wharf.sqlite"))
+    }
+}
