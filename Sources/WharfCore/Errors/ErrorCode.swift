@@ -18,5 +18,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, Expressi
     public static let schemaTooNew: ErrorCode = "schema_too_new"
     public static let configuration: ErrorCode = "configuration"
     public static let storage: ErrorCode = "storage"
+    public static let unreachable: ErrorCode = "unreachable"
     public static let internalError: ErrorCode = "internal"
 }

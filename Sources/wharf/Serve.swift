@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import WharfCore
+import WharfServer
+
+/// `wharf serve`: runs the API with no configuration needed (SQLite and a key file under `.wharf/`).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Wharf control plane.",
+        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN, WHARF_LOG_LEVEL."
+    )
+
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and the master key.") var dataDirectory: String?
+
+    func run() async throws {
+        try await CommandFailure.exitOnError {
+            var configuration = try ServerConfiguration.fromEnvironment()
+            if let host { configuration.host = host }
+            if let port { configuration.port = port }
+            if let dataDirectory { configuration.dataDirectory = dataDirectory }
+            let database = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory)/" : "PostgreSQL"
+            let app = try await buildApplication(
+                configuration,
+                onFirstAdminToken: { issued in
+                    Serve.say("""
+                        First start: created an admin API token. It is shown only this once; keep it safe.
+                            export WHARF_TOKEN=\(issued.secret)
+                        """)
+                },
+                onListening: { host, port in
+                    Serve.say("Wharf is listening on http://\(host):\(port) (\(database))\n    export WHARF_URL=http://\(host):\(port)")
+                }
+            )
+            try await app.runService()
+        }
+    }
+
+    /// Writes a line to standard output at once (print buffers when the output is a pipe or a file).
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
