@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import WharfCore
 
 /// Reads a JSON request body into an input type, turning every way it can be wrong into a problem that
@@ -13,6 +14,8 @@ enum JSONBody {
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw WharfError(.payloadTooLarge, "the request body is larger than \(limit / 1024) KiB")
+        } catch is NIOTooManyBytesError {
             throw WharfError(.payloadTooLarge, "the request body is larger than \(limit / 1024) KiB")
         }
         let bytes = Array(buffer.readableBytesView)
