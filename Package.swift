@@ -95,15 +95,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "wharf-bench",
-            dependencies: [
-                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfTesting",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Benchmarks/wharf-bench",
-            swiftSettings: strict
-        ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
         .testTarget(
             name: "WharfStoreTests",
