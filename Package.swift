@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "wharf", targets: ["wharf"]),
         .library(name: "WharfCore", targets: ["WharfCore"]),
         .library(name: "WharfStore", targets: ["WharfStore"]),
+        .library(name: "WharfRuntime", targets: ["WharfRuntime"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -53,9 +54,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WharfRuntime",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WharfServer",
             dependencies: [
-                "WharfCore", "WharfStore",
+                "WharfCore", "WharfStore", "WharfRuntime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,12 +96,26 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfCore", "WharfServer", "WharfClient", "WharfStore",
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "wharf-bench",
+            dependencies: [
+                "WharfCore", "WharfClient", "WharfTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/wharf-bench",
+            swiftSettings: strict
+        ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
+        .testTarget(
+            name: "WharfRuntimeTests",
+            dependencies: ["WharfRuntime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "WharfStoreTests",
             dependencies: ["WharfCore", "WharfStore", "WharfTesting"],

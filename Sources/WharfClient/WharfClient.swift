@@ -26,14 +26,7 @@ public struct WharfClient: Sendable {
 
     /// Every instance matching `filter`, following cursors page by page.
     public func allInstances(_ filter: InstanceFilter = InstanceFilter()) async throws -> [Instance] {
-        var result: [Instance] = []
-        var cursor: String?
-        repeat {
-            let page = try await instances(filter, cursor: cursor, limit: InstanceQuery.maxLimit)
-            result += page.items
-            cursor = page.nextCursor
-        } while cursor != nil
-        return result
+        try await allPages { cursor in try await instances(filter, cursor: cursor, limit: InstanceQuery.maxLimit) }
     }
 
     public func instance(_ slug: String) async throws -> Instance { try await send(.GET, "/v1/instances/\(escaped(slug))") }
@@ -60,6 +53,11 @@ public struct WharfClient: Sendable {
         try await send(.GET, "/v1/customers", query: [("cursor", cursor), ("limit", limit.map(String.init))])
     }
 
+    /// Every customer, following cursors page by page.
+    public func allCustomers() async throws -> [Customer] {
+        try await allPages { cursor in try await customers(cursor: cursor, limit: InstanceQuery.maxLimit) }
+    }
+
     public func customer(_ id: String) async throws -> Customer { try await send(.GET, "/v1/customers/\(escaped(id))") }
 
     public func createCustomer(_ draft: CustomerDraft, idempotencyKey: String? = nil) async throws -> Customer {
@@ -84,6 +82,18 @@ public struct WharfClient: Sendable {
     public func verifyAudit() async throws -> AuditVerification { try await send(.GET, "/v1/audit/verify") }
 
     // MARK: Transport
+
+    /// Collects the items of every page, starting without a cursor and following `nextCursor`.
+    func allPages<Item: Codable & Sendable>(_ fetch: (String?) async throws -> Page<Item>) async throws -> [Item] {
+        var items: [Item] = []
+        var cursor: String?
+        repeat {
+            let page = try await fetch(cursor)
+            items += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return items
+    }
 
     func send<Response: Decodable>(
         _ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], body: (some Encodable & Sendable)? = Optional<String>.none,
@@ -112,10 +122,10 @@ public struct WharfClient: Sendable {
         }
         let data = Data(buffer: bytes)
         guard (200..<300).contains(response.status.code) else {
-            if let problem = try? WharfJSON.decoder().decode(Problem.self, from: data) { throw problem.wharfError }
+            if let problem = try? WharfJSON.lenientDecoder().decode(Problem.self, from: data) { throw problem.wharfError }
             throw WharfError(.internalError, "the server answered \(response.status.code) without a problem detail")
         }
-        return try WharfJSON.decoder().decode(Response.self, from: data)
+        return try WharfJSON.lenientDecoder().decode(Response.self, from: data)
     }
 
     func escaped(_ segment: String) -> String {

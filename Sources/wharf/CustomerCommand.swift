@@ -14,13 +14,7 @@ struct CustomerCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandFailure.exitOnError {
-                var customers: [Customer] = []
-                var cursor: String?
-                repeat {
-                    let page = try await options.client.customers(cursor: cursor, limit: InstanceQuery.maxLimit)
-                    customers += page.items
-                    cursor = page.nextCursor
-                } while cursor != nil
+                let customers = try await options.client.allCustomers()
                 try options.emit(customers) {
                     Table(header: ["ID", "NAME", "CONTACT"], rows: customers.map { [$0.id, $0.name, $0.contactEmail ?? "-"] })
                 }

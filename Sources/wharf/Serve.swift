@@ -2,13 +2,14 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import WharfCore
+import WharfRuntime
 import WharfServer
 
 /// `wharf serve`: runs the API with no configuration needed (SQLite and a key file under `.wharf/`).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Wharf control plane.",
-        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN, WHARF_LOG_LEVEL."
+        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN, WHARF_LOG_LEVEL, WHARF_LOG_FORMAT (json|text). Logs go to standard error."
     )
 
     @Option(help: "Address to listen on.") var host: String?
@@ -21,6 +22,7 @@ struct Serve: AsyncParsableCommand {
             if let host { configuration.host = host }
             if let port { configuration.port = port }
             if let dataDirectory { configuration.dataDirectory = dataDirectory }
+            configuration.logFormat.bootstrap(level: configuration.logLevel)
             let database = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory)/" : "PostgreSQL"
             let app = try await buildApplication(
                 configuration,

@@ -111,6 +111,17 @@ struct APITests {
                 let instances = try WharfJSON.decoder().decode(Page<Instance>.self, from: Data(buffer: list.body)).items
                 #expect(instances.count == 1)
                 #expect(instances.first?.licenceKeyFingerprint?.hasPrefix("lk_") == true)
+
+                let other = Self.instance.replacingOccurrences(of: "acme-prod", with: "acme-zeta")
+                _ = try await client.execute(uri: "/v1/instances", method: .post, headers: Self.headers(adminToken()), body: Self.json(other))
+                let firstPage = try await client.execute(uri: "/v1/instances?limit=1", method: .get, headers: headers)
+                let page = try WharfJSON.decoder().decode(Page<Instance>.self, from: Data(buffer: firstPage.body))
+                let cursor = try #require(page.nextCursor)
+                let secondPage = try await client.execute(uri: "/v1/instances?limit=1&cursor=\(cursor)", method: .get, headers: headers)
+                let last = try WharfJSON.decoder().decode(Page<Instance>.self, from: Data(buffer: secondPage.body))
+                #expect(page.items.map(\.slug) == ["acme-prod"] && last.items.map(\.slug) == ["acme-zeta"] && last.nextCursor == nil)
+                let single = try await client.execute(uri: "/v1/instances/acme-zeta", method: .get, headers: headers)
+                #expect(try WharfJSON.decoder().decode(Instance.self, from: Data(buffer: single.body)) == last.items.first)
                 let history = try await client.execute(uri: "/v1/instances/acme-prod/history", method: .get, headers: headers)
                 #expect(try WharfJSON.decoder().decode(Page<AuditEntry>.self, from: Data(buffer: history.body)).items.map(\.action) == ["instance.create"])
             }

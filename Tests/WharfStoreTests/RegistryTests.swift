@@ -112,6 +112,25 @@ struct RegistryTests {
         }
     }
 
+    @Test("stored documents are the API form, and renaming a customer renames it in its instances", arguments: TestStore.engines)
+    func documentsStayCurrent(engine: EngineKind) async throws {
+        try await TestStore.with(engine) { store in
+            _ = try await store.createCustomer(Fixtures.customer("acme"), actor: actor)
+            _ = try await store.createCustomer(Fixtures.customer("globex"), actor: actor)
+            for slug in ["acme-one", "acme-two"] { _ = try await store.createInstance(Fixtures.instance(slug, customer: "acme"), actor: actor) }
+            _ = try await store.createInstance(Fixtures.instance("globex-one", customer: "globex"), actor: actor)
+
+            _ = try await store.updateCustomer(id: "acme", CustomerPatch(name: "Acme Renamed"), actor: actor)
+            let documents = try await store.instanceDocuments(InstanceQuery(limit: 2))
+            let typed = try await store.instances(InstanceQuery(limit: 2))
+            #expect(try documents.items.map { try $0.decode(Instance.self) } == typed.items)
+            #expect(documents.nextCursor == typed.nextCursor && typed.nextCursor != nil)
+            #expect(typed.items.map(\.customerName) == ["Acme Renamed", "Acme Renamed"])
+            #expect(try await store.instance(slug: "acme-two").customerName == "Acme Renamed")
+            #expect(try await store.instance(slug: "globex-one").customerName == "Acme globex")
+        }
+    }
+
     @Test("updates mutable members, audits the difference, refuses immutable ones", arguments: TestStore.engines)
     func update(engine: EngineKind) async throws {
         let clock = TestClock()

@@ -2,12 +2,18 @@
 /// change the user thinks they made and did not, so inputs refuse unknown members instead.
 extension Decoder {
     public func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
+        guard userInfo[.lenient] as? Bool != true else { return }
         let known = Set(Keys.allCases.map(\.stringValue))
         let container = try self.container(keyedBy: AnyCodingKey.self)
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
             throw UnknownFieldError(field: FieldPath.format(codingPath + [AnyCodingKey(stringValue: unknown)]), allowed: known.sorted())
         }
     }
+}
+
+extension CodingUserInfoKey {
+    /// Set by `WharfJSON.lenientDecoder()`: unknown members are ignored.
+    static let lenient = CodingUserInfoKey(rawValue: "wharf.lenient")!
 }
 
 /// Thrown by `rejectUnknownKeys`; the server turns it into an `unknown_field` problem at that path.

@@ -10,6 +10,7 @@ public enum WharfJSON {
         return encoder
     }
 
+    /// Decodes what callers send: unknown members are errors (see `rejectUnknownKeys`).
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
@@ -21,6 +22,14 @@ public enum WharfJSON {
             }
             return date
         }
+        return decoder
+    }
+
+    /// Decodes what Wharf itself wrote: stored records and server responses. Unknown members are ignored,
+    /// so an older CLI reads a newer server's records, and reading the store skips the strict checks.
+    public static func lenientDecoder() -> JSONDecoder {
+        let decoder = decoder()
+        decoder.userInfo[.lenient] = true
         return decoder
     }
 

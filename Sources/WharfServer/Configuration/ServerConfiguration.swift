@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import WharfCore
+import WharfRuntime
 import WharfStore
 
 /// Everything `wharf serve` can be told, with defaults that need no configuration at all: SQLite and a
@@ -22,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes = 64 * 1024
     public var logLevel: Logger.Level = .info
+    /// `json` lines (the default) or `text` (`WHARF_LOG_FORMAT`).
+    public var logFormat: LogFormat = .json
 
     public init() {}
 
@@ -43,6 +46,12 @@ public struct ServerConfiguration: Sendable {
                 throw WharfError(.configuration, "WHARF_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(value)')")
             }
             configuration.logLevel = level
+        }
+        if let value = environment["WHARF_LOG_FORMAT"] {
+            guard let format = LogFormat(rawValue: value) else {
+                throw WharfError(.configuration, "WHARF_LOG_FORMAT must be json or text (got '\(value)')")
+            }
+            configuration.logFormat = format
         }
         return configuration
     }

@@ -9,4 +9,19 @@ enum JSONResponse {
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WharfJSON.encoder().encode(value))))
     }
+
+    /// A page of stored documents, spliced into the same JSON a `Page` encodes to without decoding them.
+    static func page(_ page: Page<RawJSON>) throws -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(page.items.reduce(64) { $0 + $1.text.utf8.count + 1 })
+        buffer.writeString("{\"items\":[")
+        for (index, item) in page.items.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            buffer.writeString(item.text)
+        }
+        buffer.writeString("]")
+        if let cursor = page.nextCursor { buffer.writeString(",\"nextCursor\":" + String(decoding: try WharfJSON.encoder().encode(cursor), as: UTF8.self)) }
+        buffer.writeString("}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: buffer))
+    }
 }

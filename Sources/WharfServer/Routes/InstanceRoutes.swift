@@ -6,7 +6,7 @@ extension Handlers {
     func addInstanceRoutes(to router: RouterGroup<WharfRequestContext>) {
         router.get("instances") { request, context in
             _ = try context.require(.read)
-            return try JSONResponse.make(try await store.instances(try InstanceQuery.parse(Self.queryParameters(request))))
+            return try JSONResponse.page(try await store.instanceDocuments(try InstanceQuery.parse(Self.queryParameters(request))))
         }
         router.post("instances") { request, context in
             let actor = try context.require(.requestInstances)

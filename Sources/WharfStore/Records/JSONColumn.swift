@@ -8,7 +8,7 @@ enum JSONColumn {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try WharfJSON.decoder().decode(type, from: Data(text.utf8))
+        try WharfJSON.lenientDecoder().decode(type, from: Data(text.utf8))
     }
 
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

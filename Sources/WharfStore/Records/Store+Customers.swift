@@ -42,6 +42,7 @@ extension Store {
             guard next != current else { return current }
             try await db.update("wharf_customers").set("name", to: SQLBind(next.name)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
                 .where("id", .equal, SQLBind(id)).run()
+            if next.name != current.name { try await Self.renameCustomer(db, id: id, to: next.name) }
             let changes = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt"])
             try await Self.appendAudit(db, at: now, actor: actor, action: "customer.update", target: "customer:\(id)", detail: ["changes": changes])
             return next

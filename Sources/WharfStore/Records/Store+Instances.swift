@@ -38,19 +38,26 @@ extension Store {
 
     /// A page of instances in slug order, filtered by `query`.
     public func instances(_ query: InstanceQuery) async throws -> Page<Instance> {
+        let page = try await instanceDocuments(query)
+        return Page(items: try page.items.map { try $0.decode(Instance.self) }, nextCursor: page.nextCursor)
+    }
+
+    /// The same page as `instances(_:)`, as the stored JSON of each instance (which is its API form), for
+    /// the API to send on without decoding it.
+    public func instanceDocuments(_ query: InstanceQuery) async throws -> Page<RawJSON> {
         let rows = try await read { db in
-            var select = db.select().column(SQLColumn("doc", table: "i")).column(SQLColumn("name", table: "c"))
-                .from(SQLAlias(SQLIdentifier("wharf_instances"), as: SQLIdentifier("i")))
-                .join(SQLAlias(SQLIdentifier("wharf_customers"), as: SQLIdentifier("c")), on: SQLColumn("customer_id", table: "i"), .equal, SQLColumn("id", table: "c"))
-            if let state = query.state { select = select.where(SQLColumn("state", table: "i"), .equal, SQLBind(state.rawValue)) }
-            if let plan = query.plan { select = select.where(SQLColumn("plan", table: "i"), .equal, SQLBind(plan.rawValue)) }
-            if let channel = query.channel { select = select.where(SQLColumn("channel", table: "i"), .equal, SQLBind(channel.rawValue)) }
-            if let customer = query.customerID { select = select.where(SQLColumn("customer_id", table: "i"), .equal, SQLBind(customer)) }
-            if let after = query.after { select = select.where(SQLColumn("slug", table: "i"), .greaterThan, SQLBind(after)) }
-            return try await select.orderBy(SQLColumn("slug", table: "i")).limit(query.limit + 1).all().map(Self.decodeInstance)
+            var select = db.select().column("slug").column("doc").from("wharf_instances")
+            if let state = query.state { select = select.where("state", .equal, SQLBind(state.rawValue)) }
+            if let plan = query.plan { select = select.where("plan", .equal, SQLBind(plan.rawValue)) }
+            if let channel = query.channel { select = select.where("channel", .equal, SQLBind(channel.rawValue)) }
+            if let customer = query.customerID { select = select.where("customer_id", .equal, SQLBind(customer)) }
+            if let after = query.after { select = select.where("slug", .greaterThan, SQLBind(after)) }
+            return try await select.orderBy("slug").limit(query.limit + 1).all().map { row in
+                (slug: try row.decode(column: "slug", as: String.self), doc: RawJSON(try row.decode(column: "doc", as: String.self)))
+            }
         }
-        let page = Array(rows.prefix(query.limit))
-        return Page(items: page, nextCursor: rows.count > query.limit ? page.last.map { Cursor.encode($0.slug) } : nil)
+        let page = rows.prefix(query.limit)
+        return Page(items: page.map(\.doc), nextCursor: rows.count > query.limit ? page.last.map { Cursor.encode($0.slug) } : nil)
     }
 
     /// Applies a partial update of mutable members and audits what changed.
@@ -102,17 +109,21 @@ extension Store {
     }
 
     static func instanceRow(_ db: any SQLDatabase, slug: String, forUpdate: Bool = false) async throws -> Instance? {
-        var query = db.select().column(SQLColumn("doc", table: "i")).column(SQLColumn("name", table: "c"))
-            .from(SQLAlias(SQLIdentifier("wharf_instances"), as: SQLIdentifier("i")))
-            .join(SQLAlias(SQLIdentifier("wharf_customers"), as: SQLIdentifier("c")), on: SQLColumn("customer_id", table: "i"), .equal, SQLColumn("id", table: "c"))
-            .where(SQLColumn("slug", table: "i"), .equal, SQLBind(slug))
+        var query = db.select().column("doc").from("wharf_instances").where("slug", .equal, SQLBind(slug))
         if forUpdate { query = query.lockingClause(SQLLockingClause.update) }
-        return try await query.first().map(decodeInstance)
+        return try await query.first().map { try JSONColumn.decode(Instance.self, try $0.decode(column: "doc", as: String.self)) }
     }
 
-    static func decodeInstance(_ row: any SQLRow) throws -> Instance {
-        var instance = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
-        instance.customerName = try row.decode(column: "name", as: String.self)
-        return instance
+    /// Keeps the customer name copied into each of the customer's instances current, in the transaction
+    /// that renames the customer, so stored instance documents stay exactly what the API returns.
+    static func renameCustomer(_ db: any SQLDatabase, id: String, to name: String) async throws {
+        let rows = try await db.select().column("doc").from("wharf_instances").where("customer_id", .equal, SQLBind(id))
+            .lockingClause(SQLLockingClause.update).all()
+        for row in rows {
+            var instance = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
+            instance.customerName = name
+            try await db.update("wharf_instances").set("doc", to: SQLBind(try JSONColumn.encode(instance)))
+                .where("slug", .equal, SQLBind(instance.slug)).run()
+        }
     }
 }
