@@ -31,7 +31,7 @@ enum BenchReport {
         Row(name: "list page of 100, filtered, p50", target: 10, unit: "ms") { $0.listPage.p50 },
         Row(name: "wharf instance list --output json, worst of 5", target: 1, unit: "s") { $0.cliListSeconds.max() ?? .nan },
         Row(name: "idle RSS at start", target: 60, unit: "MiB") { $0.idleMiBAtStart },
-        Row(name: "idle RSS after the load", target: 60, unit: "MiB") { $0.idleMiBAfterLoad },
+        Row(name: "idle RSS 15 s after the load", target: 60, unit: "MiB") { $0.idleMiBAfterLoad },
     ]
 
     static func table(_ reports: [EngineReport]) -> String {

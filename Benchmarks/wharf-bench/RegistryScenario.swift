@@ -40,7 +40,8 @@ struct RegistryScenario: Sendable {
         var cliSeconds: [Double] = []
         for _ in 0..<5 { cliSeconds.append(try await timeCLIList(server)) }
 
-        try await Task.sleep(for: .seconds(2))
+        // Idle means after the database pool has closed connections unused for 10 s.
+        try await Task.sleep(for: .seconds(15))
         return EngineReport(
             engine: engine, instances: instances, fillSeconds: fillSeconds,
             createConcurrent: concurrent.summary, createOneAtATime: oneAtATime.summary, listPage: listing.summary,

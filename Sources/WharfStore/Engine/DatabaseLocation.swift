@@ -23,9 +23,17 @@ public enum DatabaseLocation: Sendable, Equatable {
         default: throw WharfError(.configuration, "WHARF_DATABASE_URL: sslmode must be disable, prefer or require (got '\(sslMode)')")
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: host, port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password,
             database: database.isEmpty ? nil : database, tls: tls
         )
+        // The pool arms an idle timer and a keep-alive timer each time a connection is returned. A cancelled
+        // `Task.sleep` keeps its memory until its deadline (swiftlang/swift#60441), so with the defaults
+        // (60 s idle, 30 s keep-alive) memory grows with the request rate for a minute: measured 77 MiB
+        // instead of 53 after 10,000 creates. Closing idle connections after 10 s without keep-alive pings
+        // bounds it, and a connection idle that long is closed before a middlebox can drop it.
+        configuration.options.connectionIdleTimeout = .seconds(10)
+        configuration.options.keepAliveBehavior = nil
+        return configuration
     }
 }
