@@ -59,17 +59,17 @@ enum InstanceRules {
         instance.backupPolicy.validate("backupPolicy", into: &v)
     }
 
-    static func normalisedCIDRs(_ list: [String], into v: inout Validator) -> [String] {
+    static func normalisedCIDRs(_ list: [String], at field: String = "ingressAllowlist", into v: inout Validator) -> [String] {
         if list.count > maxAllowlistEntries {
-            v.add("ingressAllowlist", "too_many", "at most \(maxAllowlistEntries) entries, got \(list.count)")
+            v.add(field, "too_many", "at most \(maxAllowlistEntries) entries, got \(list.count)")
         }
         var seen: [String: Int] = [:]
         var result: [String] = []
         for (index, entry) in list.enumerated() {
-            let path = "ingressAllowlist[\(index)]"
+            let path = "\(field)[\(index)]"
             guard let cidr = v.check(path, { () throws(FieldProblem) in try CIDR.parse(entry) }) else { continue }
             if let first = seen[cidr] {
-                v.add(path, "duplicate", "'\(entry)' is the same network as ingressAllowlist[\(first)] (\(cidr))")
+                v.add(path, "duplicate", "'\(entry)' is the same network as \(field)[\(first)] (\(cidr))")
                 continue
             }
             seen[cidr] = index
