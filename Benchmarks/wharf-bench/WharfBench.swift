@@ -2,13 +2,20 @@ import ArgumentParser
 import Foundation
 import WharfTesting
 
-/// `wharf-bench`: the registry benchmark of the foundation issue. It starts a release `wharf serve` on each
-/// engine, fills the registry through the API, and measures what operators feel: create latency, listing
-/// latency on any page with a filter, the CLI listing the whole fleet, and the idle memory of the server.
-/// `scripts/bench/registry` builds the release binaries, starts PostgreSQL and runs this.
+/// `wharf-bench`: Wharf's benchmarks, run from `scripts/bench/…` on release builds.
 @main
 struct WharfBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "wharf-bench", abstract: "Benchmark the Wharf registry on SQLite and PostgreSQL.")
+    static let configuration = CommandConfiguration(
+        commandName: "wharf-bench", abstract: "Benchmark Wharf.", subcommands: [RegistryBench.self, DeadlineBench.self], defaultSubcommand: RegistryBench.self
+    )
+}
+
+/// The registry benchmark of the foundation issue. It starts a release `wharf serve` on each engine, fills
+/// the registry through the API, and measures what operators feel: create latency, listing latency on any
+/// page with a filter, the CLI listing the whole fleet, and the idle memory of the server.
+/// `scripts/bench/registry` builds the release binaries, starts PostgreSQL and runs this.
+struct RegistryBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "registry", abstract: "Benchmark the registry on SQLite and PostgreSQL.")
 
     @Option(help: "The wharf binary to benchmark (a release build).") var wharf = ".build/release/wharf"
     @Option(help: "Instances to create in the registry.") var instances = 10_000
