@@ -110,3 +110,27 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Holiday file")
+struct HolidayFileTests {
+    @Test func readsDatesNamesAndComments() throws {
+        let text = """
+            # Germany
+            2026-12-25  Christmas Day
+              2026-12-26 Boxing Day   # second day
+            2027-01-01
+
+            """
+        let holidays = try HolidayFile.parse(text, path: "holidays.txt")
+        #expect(holidays == [try .parse("2026-12-25"): "Christmas Day", try .parse("2026-12-26"): "Boxing Day", try .parse("2027-01-01"): ""])
+    }
+
+    @Test func reportsEveryBadLineWithItsPosition() {
+        let text = "2026-12-25 Christmas\n  2026-13-01 Smarch\n2026-12-25 again\nChristmas 2026-12-25\n"
+        let error = #expect(throws: WharfError.self) { try HolidayFile.parse(text, path: "cal/holidays.txt") }
+        #expect(error?.code == .configuration)
+        #expect(error?.fieldErrors.map(\.field) == ["cal/holidays.txt:2:3", "cal/holidays.txt:3:1", "cal/holidays.txt:4:1"])
+        #expect(error?.fieldErrors.map(\.code) == ["invalid_date", "duplicate", "invalid_date"])
+        #expect(error?.fieldErrors[1].message == "2026-12-25 is listed already on line 1")
+    }
+}
