@@ -15,20 +15,24 @@ public struct Store: Service {
     let secrets: SecretBox
     let clock: @Sendable () -> Date
     let baseDomain: String
+    /// The calendar SLA deadlines are computed on.
+    let calendar: WorkingCalendar
+    /// How long a torn-down instance's data is kept.
+    let retention: TimeInterval
 
     public var engineKind: EngineKind { engine.kind }
 
     /// Opens the database at `location`. `clock` is injected so tests control time.
     public static func open(
-        _ location: DatabaseLocation, secrets: SecretBox, baseDomain: String,
-        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        _ location: DatabaseLocation, secrets: SecretBox, baseDomain: String, calendar: WorkingCalendar = .standard,
+        retention: TimeInterval = RequestEffect.defaultRetention, clock: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) async throws -> Store {
         let engine: any DatabaseEngine
         switch location {
         case .sqlite(let path): engine = try await SQLiteEngine.open(path: path, logger: logger)
         case .postgres: engine = PostgresEngine(configuration: try location.postgresConfiguration(), logger: logger)
         }
-        return Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain)
+        return Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain, calendar: calendar, retention: retention)
     }
 
     public func run() async throws {

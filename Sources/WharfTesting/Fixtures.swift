@@ -4,6 +4,8 @@ import WharfCore
 /// Small, valid inputs that tests change one member at a time.
 public enum Fixtures {
     public static let operatorActor = Actor(id: "op1", name: "test operator", role: .operator)
+    public static let adminActor = Actor(id: "ad1", name: "test admin", role: .admin)
+    public static let requesterActor = Actor(id: "rq1", name: "test requester", role: .requester)
 
     public static func customer(_ id: String = "acme") -> CustomerDraft {
         CustomerDraft(id: id, name: "Acme \(id)", contactEmail: "ops@\(id).example.com")

@@ -87,12 +87,12 @@ public struct InstanceDraft: Codable, Sendable, Equatable {
         var instance = Instance(
             slug: slug, customerID: customerID, customerName: "", environment: environment ?? .prod, type: type, plan: plan,
             productVersion: productVersion, channel: channel ?? (type == .internal ? .fast : .stable),
-            defaultDomain: "\(slug).\(baseDomain)", customDomains: [], ingressAllowlist: [], egressStaticIPs: [],
+            defaultDomain: "\(slug).\(baseDomain)", customDomains: [], ingressAllowlist: [], egressStaticIPs: [], staticEgress: false,
             privateConnectivity: privateConnectivity ?? false, telemetry: telemetry ?? true,
             aiGatewayAccess: aiGatewayAccess ?? false, licenceKeyFingerprint: nil, adminEmail: adminEmail,
             executors: executors ?? 1, maintenanceWindow: maintenanceWindow ?? .default,
             backupPolicy: backupPolicy ?? plan.defaultBackupPolicy, trialExpiresAt: trialExpiresAt,
-            state: .requested, failureReason: nil, createdAt: now, updatedAt: now
+            state: .requested, failureReason: nil, dataRetainedUntil: nil, createdAt: now, updatedAt: now
         )
         let key = InstanceRules.apply(
             InstanceChanges(

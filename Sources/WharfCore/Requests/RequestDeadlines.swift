@@ -6,10 +6,13 @@ import Foundation
 public struct RequestDeadlines: Codable, Sendable, Equatable {
     public var responseDue: Date?
     public var resolutionDue: Date?
+    /// Where the resolution window opens (before extensions), so a report can tell how much is left.
+    public var resolutionStart: Date?
 
-    public init(responseDue: Date?, resolutionDue: Date?) {
+    public init(responseDue: Date?, resolutionDue: Date?, resolutionStart: Date? = nil) {
         self.responseDue = responseDue
         self.resolutionDue = resolutionDue
+        self.resolutionStart = resolutionStart
     }
 
     public static func compute(
@@ -18,15 +21,14 @@ public struct RequestDeadlines: Codable, Sendable, Equatable {
     ) -> RequestDeadlines {
         let policy = kind.policy
         let responseDue = policy.response.map { calendar.deadline(from: submittedAt, adding: $0) }
-        let resolutionDue = policy.resolution.map { window in
-            let start: Date =
-                switch policy.resolutionFrom {
-                case .submission: submittedAt
-                case .agreement: max(agreedAt ?? submittedAt, submittedAt)
-                case .release: releasedAt ?? submittedAt
-                }
-            return extensions.reduce(calendar.deadline(from: start, adding: window)) { due, extra in calendar.deadline(from: due, adding: extra) }
-        }
-        return RequestDeadlines(responseDue: responseDue, resolutionDue: resolutionDue)
+        guard let window = policy.resolution else { return RequestDeadlines(responseDue: responseDue, resolutionDue: nil) }
+        let start: Date =
+            switch policy.resolutionFrom {
+            case .submission: submittedAt
+            case .agreement: max(agreedAt ?? submittedAt, submittedAt)
+            case .release: releasedAt ?? submittedAt
+            }
+        let resolutionDue = extensions.reduce(calendar.deadline(from: start, adding: window)) { due, extra in calendar.deadline(from: due, adding: extra) }
+        return RequestDeadlines(responseDue: responseDue, resolutionDue: resolutionDue, resolutionStart: start)
     }
 }

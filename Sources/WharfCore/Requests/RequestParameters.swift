@@ -111,6 +111,9 @@ public struct RequestParameters: Codable, Sendable, Equatable {
         if kind == .createTrial, let draft = instance, draft.trialExpiresAt == nil {
             v.add("parameters.instance.trialExpiresAt", "required", "a trial needs an expiry date")
         }
+        if kind == .createTrial, let type = instance?.type, type != .trial {
+            v.add("parameters.instance.type", "not_a_trial", "create_trial makes a trial; leave type out or set it to trial")
+        }
         if kind == .createInstance, instance?.type == .trial {
             v.add("parameters.instance.type", "use_create_trial", "trials are requested with create_trial")
         }

@@ -16,3 +16,37 @@ public enum SLADuration: Sendable, Equatable, Hashable, CustomStringConvertible 
         }
     }
 }
+
+extension SLADuration: Codable {
+    /// The compact form used on the wire and by the CLI: `2wd` (working days), `48h`, `3d`, `1w`.
+    public var compact: String {
+        switch self {
+        case .workingDays(let n): "\(n)wd"
+        case .hours(let n): "\(n)h"
+        case .days(let n) where n % 7 == 0: "\(n / 7)w"
+        case .days(let n): "\(n)d"
+        }
+    }
+
+    public static func parse(_ text: String) throws(FieldProblem) -> SLADuration {
+        let units: [(suffix: String, make: (Int) -> SLADuration)] = [("wd", { .workingDays($0) }), ("h", { .hours($0) }), ("d", { .days($0) }), ("w", { .weeks($0) })]
+        for unit in units where text.hasSuffix(unit.suffix) {
+            if let count = Int(text.dropLast(unit.suffix.count)), (1...999).contains(count), !text.hasPrefix("+") { return unit.make(count) }
+        }
+        throw FieldProblem("invalid_duration", "must be a count from 1 to 999 and a unit: wd (working days), h, d or w, like 2wd or 48h (got '\(text)')")
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        do {
+            self = try Self.parse(try container.decode(String.self))
+        } catch let problem as FieldProblem {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: problem.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(compact)
+    }
+}

@@ -30,6 +30,9 @@ public struct WorkingCalendar: Sendable {
         self.zone = ZoneOffsets(timeZone)
     }
 
+    /// UTC, Monday to Friday, 9:00–17:00, no holidays.
+    public static let standard = try! WorkingCalendar()
+
     public func isWorkingDay(_ date: LocalDate) -> Bool { !weekend.contains(date.weekday) && !holidays.contains(date) }
 
     /// The local date of an instant on this calendar.

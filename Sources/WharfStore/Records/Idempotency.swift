@@ -27,8 +27,12 @@ public struct Created<Value: Codable & Sendable>: Sendable {
 extension Store {
     /// Runs `create` in a transaction that also records the result under the idempotency key, or returns the
     /// result recorded by an earlier request with the same key.
+    ///
+    /// `recording` gives the form kept for replays: a secret returned once (a password reset link) is
+    /// left out of it, so a replay does not return it again.
     func idempotent<Value: Codable & Sendable>(
-        _ key: IdempotencyKey?, conflict message: String, _ create: @escaping @Sendable (any SQLDatabase) async throws -> Value
+        _ key: IdempotencyKey?, conflict message: String, recording: @escaping @Sendable (Value) -> Value = { $0 },
+        _ create: @escaping @Sendable (any SQLDatabase) async throws -> Value
     ) async throws -> Created<Value> {
         do {
             return try await write { db in
@@ -36,7 +40,7 @@ extension Store {
                 let value = try await create(db)
                 if let key {
                     try await db.insert(into: "wharf_idempotency_keys").columns("scope_key", "fingerprint", "response", "created_ms")
-                        .values(SQLBind(key.storageKey), SQLBind(key.fingerprint), SQLBind(try JSONColumn.encode(value)), SQLBind(JSONColumn.millis(now())))
+                        .values(SQLBind(key.storageKey), SQLBind(key.fingerprint), SQLBind(try JSONColumn.encode(recording(value))), SQLBind(JSONColumn.millis(now())))
                         .run()
                 }
                 return Created(value: value, replayed: false)

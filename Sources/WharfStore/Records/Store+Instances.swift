@@ -8,27 +8,33 @@ extension Store {
         let (validated, licenceKey) = try draft.validated(now: now(), baseDomain: baseDomain)
         let sealed = try licenceKey.map { Data(try secrets.seal($0)) }
         return try await idempotent(idempotency, conflict: "an instance with slug '\(validated.slug)' exists already") { db in
-            guard let customer = try await Self.customerRow(db, id: validated.customerID) else {
-                throw WharfError.invalid([FieldError("customerId", "not_found", "no customer with id '\(validated.customerID)'; create it first")])
-            }
-            if try await db.select().column("slug").from("wharf_instances").where("slug", .equal, SQLBind(validated.slug)).first() != nil {
-                throw WharfError(
-                    .conflict, "an instance with slug '\(validated.slug)' exists already; slugs are never reused",
-                    fieldErrors: [FieldError("slug", "taken", "is taken")]
-                )
-            }
-            var instance = validated
-            instance.customerName = customer.name
-            try await db.insert(into: "wharf_instances")
-                .columns("slug", "customer_id", "state", "plan", "channel", "doc", "licence_key_sealed")
-                .values(
-                    SQLBind(instance.slug), SQLBind(instance.customerID), SQLBind(instance.state.rawValue), SQLBind(instance.plan.rawValue),
-                    SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed)
-                )
-                .run()
+            let instance = try await Self.insertInstance(db, validated, sealedLicenceKey: sealed)
             try await Self.appendAudit(db, at: instance.createdAt, actor: actor, action: "instance.create", target: "instance:\(instance.slug)", detail: instance)
             return instance
         }
+    }
+
+    /// Inserts a validated new instance after checking its customer exists and its slug was never used.
+    static func insertInstance(_ db: any SQLDatabase, _ validated: Instance, sealedLicenceKey sealed: Data?, fieldPrefix: String = "") async throws -> Instance {
+        guard let customer = try await customerRow(db, id: validated.customerID) else {
+            throw WharfError.invalid([FieldError(fieldPrefix + "customerId", "not_found", "no customer with id '\(validated.customerID)'; create it first")])
+        }
+        if try await db.select().column("slug").from("wharf_instances").where("slug", .equal, SQLBind(validated.slug)).first() != nil {
+            throw WharfError(
+                .conflict, "an instance with slug '\(validated.slug)' exists already; slugs are never reused",
+                fieldErrors: [FieldError(fieldPrefix + "slug", "taken", "is taken")]
+            )
+        }
+        var instance = validated
+        instance.customerName = customer.name
+        try await db.insert(into: "wharf_instances")
+            .columns("slug", "customer_id", "state", "plan", "channel", "doc", "licence_key_sealed")
+            .values(
+                SQLBind(instance.slug), SQLBind(instance.customerID), SQLBind(instance.state.rawValue), SQLBind(instance.plan.rawValue),
+                SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed)
+            )
+            .run()
+        return instance
     }
 
     public func instance(slug: String) async throws -> Instance {
@@ -96,16 +102,27 @@ extension Store {
             guard let current = try await Self.instanceRow(db, slug: slug, forUpdate: true) else { throw WharfError.notFound("instance", slug) }
             let (next, sealedKey) = try change(current)
             guard next != current || sealedKey != nil else { return current }
-            var update = db.update("wharf_instances")
-                .set("state", to: SQLBind(next.state.rawValue)).set("plan", to: SQLBind(next.plan.rawValue))
-                .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
-            if let sealedKey { update = update.set("licence_key_sealed", to: SQLBind(sealedKey)) }
-            try await update.where("slug", .equal, SQLBind(slug)).run()
-            var detail = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt", "customerName"])
-            if sealedKey != nil, detail["licenceKeyFingerprint"] == nil { detail["licenceKeyFingerprint"] = .string("replaced with the same key") }
-            try await Self.appendAudit(db, at: now, actor: actor, action: action, target: "instance:\(slug)", detail: ["changes": detail])
+            try await Self.writeInstance(db, from: current, to: next, sealedLicenceKey: sealedKey, actor: actor, action: action, at: now)
             return next
         }
+    }
+
+    /// Writes a changed instance and audits exactly what changed; `context` adds members to the audit detail
+    /// (such as the request that caused the change).
+    static func writeInstance(
+        _ db: any SQLDatabase, from current: Instance, to next: Instance, sealedLicenceKey sealedKey: Data?, actor: Actor, action: String, at now: Date,
+        context: [String: JSONValue] = [:]
+    ) async throws {
+        var update = db.update("wharf_instances")
+            .set("state", to: SQLBind(next.state.rawValue)).set("plan", to: SQLBind(next.plan.rawValue))
+            .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
+        if let sealedKey { update = update.set("licence_key_sealed", to: SQLBind(sealedKey)) }
+        try await update.where("slug", .equal, SQLBind(next.slug)).run()
+        var detail = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt", "customerName"])
+        if sealedKey != nil, detail["licenceKeyFingerprint"] == nil { detail["licenceKeyFingerprint"] = .string("replaced with the same key") }
+        var entry = context
+        entry["changes"] = .object(detail)
+        try await appendAudit(db, at: now, actor: actor, action: action, target: "instance:\(next.slug)", detail: entry)
     }
 
     static func instanceRow(_ db: any SQLDatabase, slug: String, forUpdate: Bool = false) async throws -> Instance? {
