@@ -57,5 +57,6 @@ func buildRouter(store: Store, configuration: ServerConfiguration) throws -> Rou
     handlers.addCustomerRoutes(to: v1)
     handlers.addInstanceRoutes(to: v1)
     handlers.addAccessRoutes(to: v1)
+    handlers.addRequestRoutes(to: v1)
     return router
 }

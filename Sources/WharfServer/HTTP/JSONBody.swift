@@ -7,6 +7,17 @@ import WharfCore
 /// names the field: not JSON, wrong type, missing, null, unknown member, too large.
 enum JSONBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> (value: T, bytes: [UInt8]) {
+        let bytes = try await collect(request, limit: limit)
+        return (try parse(type, bytes), bytes)
+    }
+
+    /// The same for a body that may be left out: nil when it is empty.
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T? {
+        let bytes = try await collect(request, limit: limit)
+        return bytes.isEmpty ? nil : try parse(type, bytes)
+    }
+
+    private static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
         if let contentType = request.headers[.contentType], MediaType(from: contentType).map({ $0.isType(.applicationJson) }) != true {
             throw WharfError(.unsupportedMediaType, "send the body as application/json (got '\(contentType)')")
         }
@@ -18,9 +29,12 @@ enum JSONBody {
         } catch is NIOTooManyBytesError {
             throw WharfError(.payloadTooLarge, "the request body is larger than \(limit / 1024) KiB")
         }
-        let bytes = Array(buffer.readableBytesView)
+        return Array(buffer.readableBytesView)
+    }
+
+    private static func parse<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
         do {
-            return (try WharfJSON.decoder().decode(T.self, from: Data(bytes)), bytes)
+            return try WharfJSON.decoder().decode(T.self, from: Data(bytes))
         } catch let error as UnknownFieldError {
             throw WharfError.invalid([
                 FieldError(error.field, "unknown_field", "is not a field of this request; known fields: \(error.allowed.joined(separator: ", "))")
