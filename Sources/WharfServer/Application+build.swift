@@ -27,7 +27,7 @@ public func buildApplication(
     }
     let store = try await Store.open(
         configuration.databaseLocation, secrets: try MasterKey.load(configuration), baseDomain: configuration.baseDomain,
-        clock: clock, logger: logger
+        calendar: configuration.slaCalendar, clock: clock, logger: logger
     )
     let router = try buildRouter(store: store, configuration: configuration)
     var app = Application(

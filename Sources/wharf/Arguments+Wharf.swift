@@ -9,3 +9,12 @@ extension InstanceType: ExpressibleByArgument {}
 extension DeploymentEnvironment: ExpressibleByArgument {}
 extension LifecycleEvent: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
+extension RequestKind: ExpressibleByArgument {}
+extension RequestState: ExpressibleByArgument {}
+
+extension SLADuration: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = try? SLADuration.parse(argument) else { return nil }
+        self = value
+    }
+}

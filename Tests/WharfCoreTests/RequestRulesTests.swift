@@ -21,7 +21,7 @@ struct RequestRulesTests {
 
     @Test func everyKindOfTheSpecTableHasItsModeAndClocks() {
         #expect(RequestKind.allCases.count == 19)
-        #expect(RequestKind.createInstance.policy == RequestPolicy(mode: .selfService, response: .workingDays(1), resolution: .workingDays(1), resolutionFrom: .agreement, conflictGroup: .lifecycle))
+        #expect(RequestKind.createInstance.policy == RequestPolicy(mode: .selfService, response: .workingDays(1), resolution: .workingDays(1), resolutionFrom: .agreement))
         #expect(RequestKind.suspend.policy.mode == .manual && RequestKind.suspend.policy.response == .hours(24) && RequestKind.suspend.policy.resolution == .workingDays(15))
         #expect(RequestKind.addIngressCIDRs.policy.resolution == .days(3))
         #expect(RequestKind.addCustomDomain.policy.response == .workingDays(3) && RequestKind.addCustomDomain.policy.resolution == .weeks(2))

@@ -169,11 +169,20 @@ struct RequestStoreTests {
             try await activeInstance(store)
             let mismatch = await #expect(throws: WharfError.self) { try await submit(store, .tearDown, RequestParameters(confirm: "acme-prd")) }
             #expect(mismatch?.fieldErrors.map(\.code) == ["confirmation_mismatch"])
+            let telemetry = try await submit(store, .disableTelemetry)
             let request = try await submit(store, .tearDown, RequestParameters(confirm: "acme-prod"))
             _ = try await store.decideRequest(id: request.id, .approve, actor: admin)
             let instance = try await store.instance(slug: "acme-prod")
             #expect(instance.state == .tearingDown)
             #expect(instance.dataRetainedUntil == clock.now().addingTimeInterval(30 * 86_400))
+            let superseded = try await store.request(id: telemetry.id)
+            #expect(superseded.state == .cancelled && superseded.transitions.last?.reason == "superseded by tear-down \(request.id)")
+
+            // A tear-down while the create is still provisioning fails the create.
+            let create = try await store.submitRequest(RequestSubmission(kind: .createInstance, parameters: RequestParameters(instance: Fixtures.instance("acme-new"))), actor: requester).value
+            let early = try await submit(store, .tearDown, RequestParameters(confirm: "acme-new"), on: "acme-new")
+            _ = try await store.decideRequest(id: early.id, .approve, actor: admin)
+            #expect(try await store.request(id: create.id).state == .failed)
         }
     }
 

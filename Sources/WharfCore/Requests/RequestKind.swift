@@ -21,13 +21,14 @@ public enum RequestKind: String, WireEnum {
     case monthlyUpgrade = "monthly_upgrade"
     case patchUpgrade = "patch_upgrade"
 
-    /// Kinds that bring an instance into existence; they name the new slug in their parameters.
+    /// Kinds that bring an instance into existence; they name the new slug in their parameters. They
+    /// conflict through the slug itself, which is never reused, so they have no conflict group.
     public var createsInstance: Bool { self == .createInstance || self == .createTrial }
 
     public var policy: RequestPolicy {
         switch self {
         case .createInstance, .createTrial:
-            RequestPolicy(mode: .selfService, response: .workingDays(1), resolution: .workingDays(1), resolutionFrom: self == .createInstance ? .agreement : .submission, conflictGroup: .lifecycle)
+            RequestPolicy(mode: .selfService, response: .workingDays(1), resolution: .workingDays(1), resolutionFrom: self == .createInstance ? .agreement : .submission)
         case .suspend, .tearDown:
             RequestPolicy(mode: .manual, response: .hours(24), resolution: .workingDays(15), resolutionFrom: .agreement, conflictGroup: .lifecycle)
         case .resume:

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// `json` lines (the default) or `text` (`WHARF_LOG_FORMAT`).
     public var logFormat: LogFormat = .json
+    /// The calendar SLA clocks run on (`WHARF_SLA_TIMEZONE`, `_WEEKEND`, `_WORKING_HOURS`, `_HOLIDAYS`).
+    public var slaCalendar: WorkingCalendar = .standard
 
     public init() {}
 
@@ -53,6 +55,7 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.logFormat = format
         }
+        configuration.slaCalendar = try SLACalendarSettings.calendar(from: environment)
         return configuration
     }
 

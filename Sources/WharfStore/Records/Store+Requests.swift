@@ -141,6 +141,7 @@ extension Store {
             throw WharfError.notFound("instance", request.instance)
         }
         request = try await Self.transition(db, request, .start, by: .system, at: now)
+        if request.kind == .tearDown { try await Self.supersedeOpenRequests(db, on: desired.slug, by: request, at: now) }
         if request.kind == .resetAdminPassword {
             let (link, tokenHash) = PasswordResetLink.issue(for: desired, now: now)
             try await db.insert(into: "wharf_password_resets").columns("token_hash", "instance", "email", "request_id", "expires_ms")
@@ -165,6 +166,19 @@ extension Store {
         )
         if let outgoing = RequestEventKind(after: next.state) { try await recordEvent(db, outgoing, next, at: now) }
         return next
+    }
+
+    /// A tear-down ends every other open request on the instance: those not started are cancelled, those
+    /// in progress (a create still provisioning, say) fail, each naming the tear-down.
+    static func supersedeOpenRequests(_ db: any SQLDatabase, on slug: String, by tearDown: LifecycleRequest, at now: Date) async throws {
+        let rows = try await db.select().column("doc").from("wharf_requests").where("instance", .equal, SQLBind(slug))
+            .where("state", .in, RequestState.allCases.filter(\.isOpen).map(\.rawValue)).where("id", .notEqual, SQLBind(tearDown.id))
+            .orderBy("id").lockingClause(SQLLockingClause.update).all()
+        for row in rows {
+            let open = try JSONColumn.decode(LifecycleRequest.self, try row.decode(column: "doc", as: String.self))
+            let event: RequestEvent = open.state == .inProgress ? .fail : .cancel
+            _ = try await transition(db, open, event, by: .system, reason: "superseded by tear-down \(tearDown.id)", at: now)
+        }
     }
 
     /// Refuses the request when another open request in its conflict group is open on the same instance.
