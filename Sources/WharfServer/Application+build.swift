@@ -30,16 +30,18 @@ public func buildApplication(
         calendar: configuration.slaCalendar, clock: clock, logger: logger
     )
     let router = try buildRouter(store: store, configuration: configuration)
+    let (migrated, migrationDone) = AsyncStream<Void>.makeStream()
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wharf"),
-        services: [store],
+        services: [store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger)],
         onServerRunning: { channel in await onListening(configuration.host, channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
     app.beforeServerStarts {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("applied schema migrations", metadata: ["versions": "\(applied)"]) }
+        migrationDone.finish()
         if let token = try await store.createInitialAdminToken() { onFirstAdminToken(token) }
     }
     return app

@@ -113,7 +113,8 @@ public struct SLAReport: Codable, Sendable, Equatable {
         )
     }
 
-    static func openRequest(_ record: Record, now: Date) -> OpenRequest {
+    /// Where the running clock of an open request stands at `now`.
+    public static func openRequest(_ record: Record, now: Date) -> OpenRequest {
         let running: (Clock, Date, Date)? =
             if record.respondedAt == nil, let due = record.responseDue {
                 (.response, record.submittedAt, due)
