@@ -62,6 +62,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "WharfCore", "WharfStore", "WharfRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -125,6 +126,8 @@ let package = Package(
             name: "WharfServerTests",
             dependencies: [
                 "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -30,18 +31,21 @@ public func buildApplication(
         calendar: configuration.slaCalendar, clock: clock, logger: logger
     )
     let router = try buildRouter(store: store, configuration: configuration)
-    let (migrated, migrationDone) = AsyncStream<Void>.makeStream()
+    let migrated = Readiness()
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wharf"),
-        services: [store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger)],
+        services: [
+            store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
+            WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
+        ],
         onServerRunning: { channel in await onListening(configuration.host, channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
     app.beforeServerStarts {
         let applied = try await store.migrate()
         if !applied.isEmpty { logger.info("applied schema migrations", metadata: ["versions": "\(applied)"]) }
-        migrationDone.finish()
+        migrated.open()
         if let token = try await store.createInitialAdminToken() { onFirstAdminToken(token) }
     }
     return app
@@ -60,5 +64,6 @@ func buildRouter(store: Store, configuration: ServerConfiguration) throws -> Rou
     handlers.addInstanceRoutes(to: v1)
     handlers.addAccessRoutes(to: v1)
     handlers.addRequestRoutes(to: v1)
+    handlers.addWebhookRoutes(to: v1)
     return router
 }

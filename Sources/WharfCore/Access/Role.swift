@@ -25,4 +25,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit = "read_audit"
     /// Create, list and revoke API tokens.
     case manageTokens = "manage_tokens"
+    /// Register and remove outgoing webhooks and see their deliveries.
+    case manageWebhooks = "manage_webhooks"
 }

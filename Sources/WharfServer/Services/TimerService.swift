@@ -9,21 +9,24 @@ struct TimerService: Service {
     let store: Store
     let interval: Duration
     /// Finishes once the schema is migrated; the rules must not run against an older schema.
-    let migrated: AsyncStream<Void>
+    let migrated: Readiness
     let logger: Logger
 
     func run() async throws {
-        for await _ in migrated {}
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let outcome = try await store.runTimers()
-                for slug in outcome.noticed { logger.info("trial expires within three days; notice given", metadata: ["instance": "\(slug)"]) }
-                for slug in outcome.suspended { logger.notice("trial expired; suspended", metadata: ["instance": "\(slug)"]) }
-                for id in outcome.nearBreach { logger.warning("request is near its SLA deadline", metadata: ["request": "\(id)"]) }
-            } catch {
-                logger.error("time-driven rules failed; retrying at the next tick", metadata: ["error": "\(error)"])
+        await migrated.wait()
+        // Shutdown cancels the loop, which ends its sleep at once; an unfinished pass is rolled back.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let outcome = try await store.runTimers()
+                    for slug in outcome.noticed { logger.info("trial expires within three days; notice given", metadata: ["instance": "\(slug)"]) }
+                    for slug in outcome.suspended { logger.notice("trial expired; suspended", metadata: ["instance": "\(slug)"]) }
+                    for id in outcome.nearBreach { logger.warning("request is near its SLA deadline", metadata: ["request": "\(id)"]) }
+                } catch where !Task.isCancelled {
+                    logger.error("time-driven rules failed; retrying at the next tick", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
 }

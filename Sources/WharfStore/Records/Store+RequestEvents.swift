@@ -7,11 +7,13 @@ extension Store {
     /// webhook is sent for exactly the changes that happened, after they happened, and never on the
     /// request path. Each request raises each kind of event at most once.
     static func recordEvent(_ db: any SQLDatabase, _ event: RequestEventKind, _ request: LifecycleRequest, at now: Date) async throws {
+        let id = "\(request.id):\(event.rawValue)"
         try await db.insert(into: "wharf_request_events").columns("id", "at_ms", "event", "request_id", "doc")
             .values(
-                SQLBind("\(request.id):\(event.rawValue)"), SQLBind(JSONColumn.millis(now)), SQLBind(event.rawValue), SQLBind(request.id),
+                SQLBind(id), SQLBind(JSONColumn.millis(now)), SQLBind(event.rawValue), SQLBind(request.id),
                 SQLBind(try JSONColumn.encode(request.withoutSecrets))
             )
             .run()
+        try await queueDeliveries(db, eventID: id, event: event, requestID: request.id, at: now)
     }
 }

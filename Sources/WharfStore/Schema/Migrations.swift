@@ -98,5 +98,23 @@ enum Migrations {
                 .run()
             try await db.create(index: "wharf_request_events_at").on("wharf_request_events").column("at_ms").column("id").run()
         },
+        Migration(version: 3, name: "webhooks and their deliveries") { db, kind in
+            let bytes: SQLDataType = kind == .postgres ? .custom(SQLRaw("BYTEA")) : .blob
+            try await db.create(table: "wharf_webhooks")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("doc", type: .text, .notNull)
+                .column("url_sealed", type: bytes, .notNull)
+                .run()
+            try await db.create(table: "wharf_webhook_deliveries")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("webhook_id", type: .text, .notNull)
+                .column("event_id", type: .text, .notNull)
+                .column("state", type: .text, .notNull)
+                .column("next_attempt_ms", type: .bigint)
+                .column("doc", type: .text, .notNull)
+                .run()
+            try await db.create(index: "wharf_webhook_deliveries_due").on("wharf_webhook_deliveries").column("state").column("next_attempt_ms").run()
+            try await db.create(index: "wharf_webhook_deliveries_webhook").on("wharf_webhook_deliveries").column("webhook_id").column("id").run()
+        },
     ]
 }
