@@ -50,3 +50,13 @@ extension WharfClient {
         try await send(.GET, "/v1/reports/sla", query: [("from", from.map(WharfJSON.timestamp)), ("to", to.map(WharfJSON.timestamp))])
     }
 }
+
+extension WharfClient {
+    public func webhooks() async throws -> [Webhook] { (try await send(.GET, "/v1/webhooks") as Page<Webhook>).items }
+    public func createWebhook(_ draft: WebhookDraft) async throws -> Webhook { try await send(.POST, "/v1/webhooks", body: draft) }
+    public func deleteWebhook(_ id: String) async throws -> Webhook { try await send(.DELETE, "/v1/webhooks/\(escaped(id))") }
+
+    public func webhookDeliveries(_ id: String) async throws -> [WebhookDelivery] {
+        (try await send(.GET, "/v1/webhooks/\(escaped(id))/deliveries") as Page<WebhookDelivery>).items
+    }
+}

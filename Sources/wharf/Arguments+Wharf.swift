@@ -18,3 +18,4 @@ extension SLADuration: ExpressibleByArgument {
         self = value
     }
 }
+extension RequestEventKind: ExpressibleByArgument {}
