@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "wharf-bench",
             dependencies: [
-                "WharfCore", "WharfClient", "WharfTesting",
+                "WharfCore", "WharfClient", "WharfStore", "WharfTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/wharf-bench",
