@@ -288,3 +288,102 @@ struct RequestStoreTests {
         }
     }
 }
+
+@Suite("Every request kind")
+struct EveryKindTests {
+    /// A valid submission of `kind` on `acme-<kind>`, and who submits it.
+    static func submission(_ kind: RequestKind, slug: String, now: Date) -> (RequestSubmission, Actor) {
+        var parameters = RequestParameters()
+        switch kind {
+        case .createInstance: parameters.instance = Fixtures.instance(slug)
+        case .createTrial:
+            var draft = Fixtures.instance(slug)
+            draft.trialExpiresAt = now.addingTimeInterval(14 * 86_400)
+            parameters.instance = draft
+        case .suspend: parameters.reason = "unpaid"
+        case .tearDown: parameters.confirm = slug
+        case .convertTrial: parameters.plan = .enterprise
+        case .addIngressCIDRs: parameters.cidrs = ["198.51.100.0/24"]
+        case .removeIngressCIDRs: parameters.cidrs = ["203.0.113.0/24"]
+        case .addCustomDomain: parameters.domain = "\(slug).customer.example"
+        case .egressConnectivity: parameters.staticEgressIP = true
+        case .updateLicenceKey: parameters.licenceKey = "LICENCE-\(slug)"
+        case .monthlyUpgrade, .patchUpgrade:
+            parameters.version = "5.3.0"
+            parameters.releasedAt = now
+        case .resume, .enableTelemetry, .disableTelemetry, .enableAIGateway, .disableAIGateway, .resetAdminPassword, .restartFrontend: break
+        }
+        let actor = kind.policy.mode == .automatic ? Fixtures.operatorActor : Fixtures.requesterActor
+        return (RequestSubmission(kind: kind, instance: kind.createsInstance ? nil : slug, parameters: parameters), actor)
+    }
+
+    @Test("every kind is submitted, decided by the right role, and applied to the registry", arguments: TestStore.engines)
+    func everyKind(engine: EngineKind) async throws {
+        let clock = TestClock()
+        try await TestStore.with(engine, clock: clock) { store in
+            _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
+            for kind in RequestKind.allCases {
+                let slug = "acme-" + kind.rawValue.replacingOccurrences(of: "_", with: "-").prefix(20)
+                if !kind.createsInstance {
+                    var draft = Fixtures.instance(String(slug))
+                    draft.type = kind == .convertTrial ? .trial : .internal
+                    draft.trialExpiresAt = kind == .convertTrial ? clock.now().addingTimeInterval(86_400) : nil
+                    draft.ingressAllowlist = ["203.0.113.0/24"]
+                    _ = try await store.createInstance(draft, actor: Fixtures.operatorActor)
+                    for event in [LifecycleEvent.startProvisioning, .provisioned] { _ = try await store.applyEvent(slug: String(slug), InstanceEventRequest(event: event), actor: .system) }
+                    if kind == .resume { _ = try await store.applyEvent(slug: String(slug), InstanceEventRequest(event: .suspend), actor: .system) }
+                }
+                let (submission, actor) = Self.submission(kind, slug: String(slug), now: clock.now())
+                var request = try await store.submitRequest(submission, actor: actor).value
+                #expect(request.mode == kind.policy.mode, "\(kind)")
+                if kind.policy.mode == .manual {
+                    #expect(request.state == .submitted, "\(kind)")
+                    request = try await store.decideRequest(id: request.id, .approve, actor: Fixtures.operatorActor)
+                }
+                let expected: RequestState = RequestCompletion.isRegistryOnly(kind) ? .done : .inProgress
+                #expect(request.state == expected, "\(kind)")
+                let instance = try await store.instance(slug: String(slug))
+                switch kind {
+                case .createInstance, .createTrial: #expect(instance.state == .requested && instance.type == (kind == .createTrial ? .trial : .production))
+                case .suspend: #expect(instance.state == .suspended)
+                case .resume: #expect(instance.state == .active)
+                case .tearDown: #expect(instance.state == .tearingDown && instance.dataRetainedUntil != nil)
+                case .convertTrial: #expect(instance.type == .production && instance.plan == .enterprise && instance.trialExpiresAt == nil)
+                case .enableTelemetry: #expect(instance.telemetry)
+                case .disableTelemetry: #expect(!instance.telemetry)
+                case .addIngressCIDRs: #expect(instance.ingressAllowlist == ["203.0.113.0/24", "198.51.100.0/24"])
+                case .removeIngressCIDRs: #expect(instance.ingressAllowlist.isEmpty)
+                case .enableAIGateway: #expect(instance.aiGatewayAccess)
+                case .disableAIGateway: #expect(!instance.aiGatewayAccess)
+                case .addCustomDomain: #expect(instance.customDomains == [CustomDomain(domain: "\(slug).customer.example")])
+                case .egressConnectivity: #expect(instance.staticEgress)
+                case .updateLicenceKey: #expect(instance.licenceKeyFingerprint == LicenceKey.fingerprint("LICENCE-\(slug)"))
+                case .resetAdminPassword: #expect(request.passwordReset != nil)
+                case .restartFrontend, .monthlyUpgrade, .patchUpgrade: #expect(instance.state == .active)
+                }
+            }
+            #expect(try await store.verifyAudit().intact)
+        }
+    }
+
+    @Test("a manual kind can be rejected, a submitted one cancelled by its submitter only", arguments: TestStore.engines)
+    func rejectAndCancel(engine: EngineKind) async throws {
+        try await TestStore.with(engine) { store in
+            _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
+            _ = try await store.createInstance(Fixtures.instance(), actor: Fixtures.operatorActor)
+            let first = try await store.submitRequest(RequestSubmission(kind: .enableTelemetry, instance: "acme-prod"), actor: Fixtures.requesterActor).value
+            let stranger = Actor(id: "rq2", name: "someone else", role: .requester)
+            let refused = await #expect(throws: WharfError.self) { try await store.decideRequest(id: first.id, .cancel, actor: stranger) }
+            #expect(refused?.code == .forbidden)
+            #expect(try await store.decideRequest(id: first.id, .cancel, actor: Fixtures.requesterActor).state == .cancelled)
+            let second = try await store.submitRequest(RequestSubmission(kind: .enableTelemetry, instance: "acme-prod"), actor: Fixtures.requesterActor).value
+            let rejected = try await store.decideRequest(id: second.id, .reject, reason: "telemetry is on by contract", actor: Fixtures.operatorActor)
+            #expect(rejected.state == .rejected && rejected.respondedAt != nil && rejected.resolvedAt != nil)
+            let viewer = Actor(id: "v1", name: "viewer", role: .viewer)
+            let denied = await #expect(throws: WharfError.self) {
+                try await store.submitRequest(RequestSubmission(kind: .enableTelemetry, instance: "acme-prod"), actor: viewer)
+            }
+            #expect(denied?.code == .forbidden)
+        }
+    }
+}
