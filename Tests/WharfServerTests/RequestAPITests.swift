@@ -96,4 +96,29 @@ struct RequestAPITests {
             }
         }
     }
+
+    @Test("a password reset link is shown once and its token redeems once, without an API token", arguments: TestStore.engines)
+    func passwordReset(engine: EngineKind) async throws {
+        try await TestServer.with(engine) { app, adminToken in
+            try await app.test(.live) { client in
+                let (_, requester) = try await Self.setUp(client, admin: adminToken())
+                let submitted = try await client.execute(
+                    uri: "/v1/requests", method: .post, headers: APITests.headers(requester), body: APITests.json(#"{"kind":"reset_admin_password","instance":"acme-prod"}"#)
+                )
+                let request = try Self.decode(LifecycleRequest.self, submitted)
+                let link = try #require(request.passwordReset)
+                #expect(request.state == .done && link.email == "a@acme.com")
+                let token = String(link.url.split(separator: "token=").last!)
+                let shown = try await client.execute(uri: "/v1/requests/\(request.id)", method: .get, headers: APITests.headers(requester))
+                #expect(!String(buffer: shown.body).contains(token))
+
+                let body = APITests.json(#"{"token":"\#(token)"}"#)
+                let redeemed = try await client.execute(uri: "/v1/password-resets/redeem", method: .post, headers: [.contentType: "application/json"], body: body)
+                #expect(redeemed.status == .ok)
+                #expect(try Self.decode(PasswordResetGrant.self, redeemed) == PasswordResetGrant(instance: "acme-prod", email: "a@acme.com"))
+                let again = try await client.execute(uri: "/v1/password-resets/redeem", method: .post, headers: [.contentType: "application/json"], body: body)
+                #expect(again.status == .notFound)
+            }
+        }
+    }
 }

@@ -35,6 +35,12 @@ extension Handlers {
             let (draft, _) = try await body(SLAExtensionDraft.self, request)
             return try JSONResponse.make(try await store.extendRequest(id: try context.parameters.require("id"), draft, actor: actor))
         }
+        // The token of a reset link is its own credential: the instance's product posts it here when the
+        // admin opens the link, and learns whose password may be set. It works once.
+        router.post("password-resets/redeem") { request, _ in
+            let (redemption, _) = try await body(PasswordResetRedemption.self, request)
+            return try JSONResponse.make(try await store.redeemPasswordReset(token: redemption.token))
+        }
         router.get("reports/sla") { request, context in
             _ = try context.require(.read)
             let (from, to) = try Self.period(Self.queryParameters(request))

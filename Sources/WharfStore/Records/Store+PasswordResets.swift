@@ -3,9 +3,14 @@ import SQLKit
 import WharfCore
 
 /// Who a redeemed password reset link lets set a new password.
-public struct PasswordResetGrant: Sendable, Equatable {
+public struct PasswordResetGrant: Codable, Sendable, Equatable {
     public var instance: String
     public var email: String
+
+    public init(instance: String, email: String) {
+        self.instance = instance
+        self.email = email
+    }
 }
 
 extension Store {
