@@ -1,6 +1,6 @@
 /// A calendar date without a time zone (a holiday, a working day), stored as days since 1970-01-01 so
 /// stepping through days is integer arithmetic rather than `Calendar` calls.
-public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct LocalDate: Hashable, Comparable, Sendable, StringCodable, CustomStringConvertible {
     public let dayNumber: Int
 
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
@@ -50,19 +50,9 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        do {
-            self = try Self.parse(try container.decode(String.self))
-        } catch let problem as FieldProblem {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: problem.message)
-        }
-    }
+    public static func parseText(_ text: String) throws(FieldProblem) -> LocalDate { try parse(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public var encodedText: String { description }
 }
 
 extension Weekday {

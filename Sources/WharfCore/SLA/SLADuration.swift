@@ -17,7 +17,7 @@ public enum SLADuration: Sendable, Equatable, Hashable, CustomStringConvertible 
     }
 }
 
-extension SLADuration: Codable {
+extension SLADuration: StringCodable {
     /// The compact form used on the wire and by the CLI: `2wd` (working days), `48h`, `3d`, `1w`.
     public var compact: String {
         switch self {
@@ -36,17 +36,7 @@ extension SLADuration: Codable {
         throw FieldProblem("invalid_duration", "must be a count from 1 to 999 and a unit: wd (working days), h, d or w, like 2wd or 48h (got '\(text)')")
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        do {
-            self = try Self.parse(try container.decode(String.self))
-        } catch let problem as FieldProblem {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: problem.message)
-        }
-    }
+    public static func parseText(_ text: String) throws(FieldProblem) -> SLADuration { try parse(text) }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(compact)
-    }
+    public var encodedText: String { compact }
 }
