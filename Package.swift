@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "WharfStore",
             dependencies: [
-                "WharfCore",
+                "WharfCore", "WharfRuntime",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -55,7 +55,15 @@ let package = Package(
         ),
         .target(
             name: "WharfRuntime",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "WharfCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -87,7 +95,7 @@ let package = Package(
         .target(
             name: "WharfTesting",
             dependencies: [
-                "WharfCore", "WharfStore", "WharfServer",
+                "WharfCore", "WharfStore", "WharfServer", "WharfRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -105,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "wharf-bench",
             dependencies: [
-                "WharfCore", "WharfClient", "WharfStore", "WharfTesting",
+                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/wharf-bench",
@@ -119,13 +127,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WharfStoreTests",
-            dependencies: ["WharfCore", "WharfStore", "WharfTesting"],
+            dependencies: ["WharfCore", "WharfStore", "WharfRuntime", "WharfTesting"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
-                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfTesting",
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

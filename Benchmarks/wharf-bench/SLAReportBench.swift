@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WharfCore
+import WharfRuntime
 import WharfStore
 import WharfTesting
 

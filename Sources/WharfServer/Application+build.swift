@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import WharfCore
+import WharfRuntime
 import WharfStore
 
 /// Builds the Wharf server: store, routes, middleware and services. `wharf serve` and the tests call this

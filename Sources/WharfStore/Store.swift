@@ -3,6 +3,7 @@ import Logging
 import SQLKit
 import ServiceLifecycle
 import WharfCore
+import WharfRuntime
 
 /// Wharf's durable state: the registry, tokens, idempotency records and the hash-chained audit log.
 ///
@@ -27,11 +28,7 @@ public struct Store: Service {
         _ location: DatabaseLocation, secrets: SecretBox, baseDomain: String, calendar: WorkingCalendar = .standard,
         retention: TimeInterval = RequestEffect.defaultRetention, clock: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) async throws -> Store {
-        let engine: any DatabaseEngine
-        switch location {
-        case .sqlite(let path): engine = try await SQLiteEngine.open(path: path, logger: logger)
-        case .postgres: engine = PostgresEngine(configuration: try location.postgresConfiguration(), logger: logger)
-        }
+        let engine = try await location.open(variable: "WHARF_DATABASE_URL", logger: logger)
         return Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain, calendar: calendar, retention: retention)
     }
 
@@ -42,7 +39,7 @@ public struct Store: Service {
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await Migrator(engine: engine, migrations: Migrations.all).migrate(now: now())
+        try await Migrator(engine: engine, migrations: Migrations.all, table: "wharf_schema_migrations").migrate(now: now())
     }
 
     /// The current time, in whole seconds so values round-trip through JSON unchanged.

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Synchronization
 import WharfCore
+import WharfRuntime
 import WharfServer
 import WharfStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import WharfCore
+import WharfRuntime
 import WharfStore
 
 /// Runs test bodies against a fresh, migrated store on either engine.

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOFoundationCompat
 import Testing
 import WharfCore
+import WharfRuntime
 import WharfStore
 import WharfTesting
 

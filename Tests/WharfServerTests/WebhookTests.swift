@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Testing
 import WharfCore
+import WharfRuntime
 import WharfStore
 import WharfTesting
 

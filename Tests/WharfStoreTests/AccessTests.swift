@@ -1,6 +1,7 @@
 import SQLKit
 import Testing
 import WharfCore
+import WharfRuntime
 import WharfTesting
 
 @testable import WharfStore

@@ -2,6 +2,7 @@ import Foundation
 import SQLKit
 import Testing
 import WharfCore
+import WharfRuntime
 import WharfTesting
 
 @testable import WharfStore

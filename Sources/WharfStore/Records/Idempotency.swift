@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import WharfCore
+import WharfRuntime
 
 /// An `Idempotency-Key` from a client, scoped to the caller so two callers cannot see each other's
 /// results, with a fingerprint of the request so reusing a key for a different request is refused.

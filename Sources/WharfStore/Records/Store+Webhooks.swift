@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import WharfCore
+import WharfRuntime
 
 /// A delivery claimed for sending: where to, and what.
 public struct DueDelivery: Sendable {

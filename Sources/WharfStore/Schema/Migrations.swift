@@ -1,5 +1,6 @@
 import SQLKit
 import WharfCore
+import WharfRuntime
 
 /// Every schema version Wharf knows, in order.
 ///

@@ -1,18 +1,27 @@
 import Foundation
+import Logging
 import PostgresNIO
 import WharfCore
 
-/// Where the store lives: a SQLite file (the default) or a PostgreSQL server named by a URL.
+/// Where a database lives: a SQLite file or a PostgreSQL server named by a URL.
 public enum DatabaseLocation: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(url: String)
 
+    /// Opens the engine for this location. `variable` names where the URL came from, for error messages.
+    public func open(variable: String, logger: Logger) async throws -> any DatabaseEngine {
+        switch self {
+        case .sqlite(let path): try await SQLiteEngine.open(path: path, logger: logger)
+        case .postgres: PostgresEngine(configuration: try postgresConfiguration(variable: variable), logger: logger)
+        }
+    }
+
     /// Reads `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
-    func postgresConfiguration() throws(WharfError) -> PostgresClient.Configuration {
+    func postgresConfiguration(variable: String) throws(WharfError) -> PostgresClient.Configuration {
         guard case .postgres(let text) = self, let url = URLComponents(string: text),
             url.scheme == "postgres" || url.scheme == "postgresql", let host = url.host, !host.isEmpty
         else {
-            throw WharfError(.configuration, "WHARF_DATABASE_URL must look like postgres://user:password@host:5432/database")
+            throw WharfError(.configuration, "\(variable) must look like postgres://user:password@host:5432/database")
         }
         let sslMode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         let tls: PostgresClient.Configuration.TLS
@@ -20,7 +29,7 @@ public enum DatabaseLocation: Sendable, Equatable {
         case "disable": tls = .disable
         case "prefer": tls = .prefer(.makeClientConfiguration())
         case "require": tls = .require(.makeClientConfiguration())
-        default: throw WharfError(.configuration, "WHARF_DATABASE_URL: sslmode must be disable, prefer or require (got '\(sslMode)')")
+        default: throw WharfError(.configuration, "\(variable): sslmode must be disable, prefer or require (got '\(sslMode)')")
         }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
         var configuration = PostgresClient.Configuration(
