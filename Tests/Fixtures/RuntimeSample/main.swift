@@ -1,0 +1,3 @@
+import WharfRuntime
+
+await Runtime.run(SampleService.self)
