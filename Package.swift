@@ -144,7 +144,8 @@ let package = Package(
         .testTarget(
             name: "WharfRuntimeTests",
             dependencies: [
-                "WharfRuntime", "WharfTesting", "RuntimeSample",
+                "WharfCore", "WharfRuntime", "WharfTesting", "RuntimeSample",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),

@@ -23,6 +23,8 @@ public struct Migrator: Sendable {
         let kind = engine.kind
         let table = table
         try await engine.transaction { db in
+            // Concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL's catalog; take turns.
+            if kind == .postgres { try await Self.lock(db, table) }
             try await db.create(table: table).ifNotExists()
                 .column("version", type: .bigint, .primaryKey(autoIncrement: false))
                 .column("name", type: .text, .notNull)
@@ -32,10 +34,8 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for migration in migrations {
             let done = try await engine.transaction { db -> Bool in
-                if kind == .postgres {
-                    // Replicas starting together take turns; the loser sees the version already applied.
-                    try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: table)))").run()
-                }
+                // Replicas starting together take turns; the later one sees the version applied already.
+                if kind == .postgres { try await Self.lock(db, table) }
                 let current = try await Self.currentVersion(db, table: table)
                 let newest = migrations.map(\.version).max() ?? 0
                 if current > newest {
@@ -54,6 +54,11 @@ public struct Migrator: Sendable {
             if done { applied.append(migration.version) }
         }
         return applied
+    }
+
+    /// A transaction-scoped advisory lock named after the migrations table.
+    static func lock(_ db: any SQLDatabase, _ table: String) async throws {
+        try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: table)))").run()
     }
 
     static func currentVersion(_ db: any SQLDatabase, table: String) async throws -> Int {
