@@ -74,6 +74,8 @@ public enum TestRuntime {
 public struct RunningService: Sendable {
     public let port: Int
 
+    public init(port: Int) { self.port = port }
+
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// A response as a test reads it.

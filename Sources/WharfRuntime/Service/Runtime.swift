@@ -123,7 +123,10 @@ public enum Runtime {
             )
             configuration.maximumGracefulShutdownDuration = drainTimeout
             try await ServiceGroup(configuration: configuration).run()
-            logger.info("stopped")
+            logger.info("server drained and background routines stopped")
+            group.cancelAll()
+            try await group.waitForAll()
+            logger.info("stopped", metadata: ["database": "\(database == nil ? "none" : "closed")"])
         }
     }
 }

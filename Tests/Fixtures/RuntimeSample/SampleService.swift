@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SQLKit
+import ServiceLifecycle
 import WharfRuntime
 
 /// A small service on the runtime for the runtime's own tests: a greeting from its settings, notes in its
@@ -33,11 +34,13 @@ public struct SampleService: WharfService {
     let greeting: String
     let unhealthy: Bool
     let database: (any DatabaseEngine)?
+    let logger: Logger
 
     public init(context: RuntimeContext) async throws {
         greeting = context.setting("GREETING") ?? "hello"
         unhealthy = context.setting("SAMPLE_UNHEALTHY") != nil
         database = context.database
+        logger = context.logger
     }
 
     struct Note: Codable, ResponseEncodable {
@@ -74,7 +77,19 @@ public struct SampleService: WharfService {
         }
     }
 
+    public var backgroundServices: [any Service] { [Heartbeat(logger: logger)] }
+
     public func checkHealth(into report: inout HealthReport) async {
         report.record("sample", ok: !unhealthy, detail: unhealthy ? "SAMPLE_UNHEALTHY is set" : nil)
+    }
+}
+
+/// A background routine that runs until the graceful shutdown reaches it, and says when it stops.
+struct Heartbeat: Service {
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("heartbeat stopped")
     }
 }

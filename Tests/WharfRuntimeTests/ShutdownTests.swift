@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+import WharfTesting
+
+/// Signal handling needs a process of its own: these tests run the sample service's executable.
+@Suite("Graceful shutdown")
+struct ShutdownTests {
+    /// The sample service's executable, built beside the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("RuntimeSample")
+    }
+
+    @Test("SIGTERM stops new connections, lets the request in flight finish, then exits 0")
+    func drains() async throws {
+        let process = Process()
+        process.executableURL = Self.executable
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-shutdown-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let contract = TestRuntime.environment(["LOG_LEVEL": "info", "LOG_FORMAT": "json", "SQLITE_PATH": directory.appendingPathComponent("s.sqlite").path])
+        process.environment = ProcessInfo.processInfo.environment.merging(contract) { $1 }
+        let stderr = Pipe()
+        process.standardError = stderr
+        let output = Mutex("")
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            output.withLock { $0 += text }
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let port = try await Poll.until("the service logs that it listens") { () -> Int? in
+            let text = output.withLock { $0 }
+            guard let line = text.split(separator: "\n").first(where: { $0.contains(#""message":"listening""#) }),
+                let address = line.range(of: #"127\.0\.0\.1:[0-9]+"#, options: .regularExpression)
+            else { return nil }
+            return Int(line[address].split(separator: ":")[1])
+        }
+        let service = RunningService(port: port)
+        let slow = Task { try await service.request(.GET, "/slow?ms=1500") }
+        _ = try await Poll.until("the slow request is in flight") { () -> Bool? in
+            let metrics = try? await service.request(.GET, "/metrics").body
+            return metrics?.contains("http_server_requests_in_flight 2") == true ? true : nil
+        }
+
+        kill(process.processIdentifier, SIGTERM)
+        _ = try await Poll.until("new connections are refused") { () -> Bool? in
+            (try? await service.request(.GET, "/-/version")) == nil ? true : nil
+        }
+        let reply = try await slow.value
+        #expect(reply.status == 200 && reply.body == "done after 1500 ms")
+
+        let status = try await Poll.until("the process exits") { () -> Int32? in process.isRunning ? nil : process.terminationStatus }
+        #expect(status == 0)
+        // The order of a graceful shutdown: the server drains, then background routines stop, then the database closes.
+        let messages = output.withLock { $0 }.split(separator: "\n").compactMap { line in
+            line.range(of: #""message":"[^"]*""#, options: .regularExpression).map { String(line[$0].dropFirst(11).dropLast()) }
+        }
+        let order = ["heartbeat stopped", "server drained and background routines stopped", "stopped"].map { messages.firstIndex(of: $0) ?? -1 }
+        #expect(order.allSatisfy { $0 >= 0 } && order == order.sorted(), "\(messages)")
+        #expect(output.withLock { $0 }.contains(#""database":"closed""#))
+    }
+}
+
+/// Waits for a condition by asking again until it holds or a deadline passes.
+enum Poll {
+    static func until<T: Sendable>(_ what: String, within timeout: Duration = .seconds(15), _ probe: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let value = try await probe() { return value }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestSetupError("timed out after \(timeout) waiting until \(what)")
+    }
+}
