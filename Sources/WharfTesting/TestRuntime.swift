@@ -78,6 +78,9 @@ public struct RunningService: Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// A client that shows redirects to the test instead of following them; it lives as long as the process.
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+
     /// A response as a test reads it.
     public struct Reply: Sendable {
         public var status: Int
@@ -90,7 +93,7 @@ public struct RunningService: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await Self.client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }

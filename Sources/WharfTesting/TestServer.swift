@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Synchronization
 import WharfCore
 import WharfRuntime
@@ -11,7 +12,8 @@ import WharfStore
 /// the test the app and the first admin token it printed.
 public enum TestServer {
     public static func with<T: Sendable>(
-        _ engine: EngineKind, _ body: @Sendable (any ApplicationProtocol, _ adminToken: @escaping @Sendable () -> String) async throws -> T
+        _ engine: EngineKind, onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        _ body: @Sendable (any ApplicationProtocol, _ adminToken: @escaping @Sendable () -> String) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-server-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -21,15 +23,48 @@ public enum TestServer {
         configuration.logLevel = .error
         configuration.masterKey = SecretBox.generateBase64Key()
         let token = Mutex("")
+        let build = { @Sendable (configuration: ServerConfiguration) in
+            try await buildApplication(
+                configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } }, onListening: { _, port in await onListening(port) }
+            )
+        }
         if engine == .postgres {
             return try await TestPostgres.withDatabase { [configuration] url in
                 var configuration = configuration
                 configuration.databaseURL = url
-                let app = try await buildApplication(configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } })
-                return try await body(app, { token.withLock { $0 } })
+                return try await body(try await build(configuration), { token.withLock { $0 } })
             }
         }
-        let app = try await buildApplication(configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } })
-        return try await body(app, { token.withLock { $0 } })
+        return try await body(try await build(configuration), { token.withLock { $0 } })
+    }
+
+    /// Runs the real server on a free loopback port (SQLite) and hands the test its URL and admin token,
+    /// for tests where another service calls Wharf over HTTP.
+    public static func live<T: Sendable>(_ body: @Sendable (_ url: String, _ adminToken: String) async throws -> T) async throws -> T {
+        let (ports, port) = AsyncStream<Int>.makeStream()
+        return try await with(.sqlite, onListening: { port.yield($0) }) { app, adminToken in
+            let runner = ServiceGroup(services: [app], logger: Logger(label: "wharf.test.server"))
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    defer { port.finish() }
+                    try await runner.run()
+                }
+                var iterator = ports.makeAsyncIterator()
+                guard let bound = await iterator.next() else {
+                    try await group.next()
+                    throw TestSetupError("wharf stopped before it listened")
+                }
+                do {
+                    let result = try await body("http://127.0.0.1:\(bound)", adminToken())
+                    await runner.triggerGracefulShutdown()
+                    try await group.waitForAll()
+                    return result
+                } catch {
+                    await runner.triggerGracefulShutdown()
+                    try? await group.waitForAll()
+                    throw error
+                }
+            }
+        }
     }
 }

@@ -90,7 +90,7 @@ struct RuntimeDatabaseTests {
 struct FailsToInitialize: WharfService {
     static let name = "fails-to-initialize"
     static let version = "0.1.0"
-    static var migrations: [Migration] { [Migration(version: 1, name: "t", sql: ["CREATE TABLE t (x INTEGER)"])] }
+    static func migrations(for version: String) -> [Migration] { [Migration(version: 1, name: "t", sql: ["CREATE TABLE t (x INTEGER)"])] }
 
     init(context: RuntimeContext) async throws { throw WharfError(.configuration, "the site configuration file is missing") }
 
@@ -101,7 +101,7 @@ struct FailsToInitialize: WharfService {
 struct BrokenMigration: WharfService {
     static let name = "broken-migration"
     static let version = "0.1.0"
-    static var migrations: [Migration] {
+    static func migrations(for version: String) -> [Migration] {
         [Migration(version: 1, name: "t", sql: ["CREATE TABLE t (x INTEGER)"]), Migration(version: 2, name: "typo", sql: ["ALTER TABLE t ADD COLUMN"])]
     }
 
@@ -114,7 +114,7 @@ struct BrokenMigration: WharfService {
 struct NeedsDatabase: WharfService {
     static let name = "needs-database"
     static let version = "0.1.0"
-    static var migrations: [Migration] { [Migration(version: 1, name: "t", sql: ["CREATE TABLE t (x INTEGER)"])] }
+    static func migrations(for version: String) -> [Migration] { [Migration(version: 1, name: "t", sql: ["CREATE TABLE t (x INTEGER)"])] }
 
     init(context: RuntimeContext) async throws {}
 

@@ -82,7 +82,7 @@ public enum Runtime {
             // background routines have stopped.
             defer { group.cancelAll() }
             if let database {
-                let applied = try await Migrator(engine: database, migrations: S.migrations).migrate()
+                let applied = try await Migrator(engine: database, migrations: S.migrations(for: contract.serviceVersion)).migrate()
                 if !applied.isEmpty { logger.info("applied schema migrations", metadata: ["versions": "\(applied)"]) }
             }
             let registry = PrometheusCollectorRegistry()

@@ -13,8 +13,9 @@ public protocol WharfService: Sendable {
     static var version: String { get }
     /// Variables of the service's own, besides the runtime contract; listed by `--help`.
     static var settings: [ContractVariable] { get }
-    /// Schema versions, applied in order at start under a lock before `init(context:)` runs.
-    static var migrations: [Migration] { get }
+    /// Schema versions for the service version being run (`SERVICE_VERSION` or `version`), applied in
+    /// order at start under a lock before `init(context:)` runs.
+    static func migrations(for version: String) -> [Migration]
     /// Whether start-up fails without `DATABASE_URL` or `SQLITE_PATH`.
     static var requiresDatabase: Bool { get }
 
@@ -33,8 +34,8 @@ public protocol WharfService: Sendable {
 
 extension WharfService {
     public static var settings: [ContractVariable] { [] }
-    public static var migrations: [Migration] { [] }
-    public static var requiresDatabase: Bool { !migrations.isEmpty }
+    public static func migrations(for version: String) -> [Migration] { [] }
+    public static var requiresDatabase: Bool { !migrations(for: version).isEmpty }
     public var backgroundServices: [any Service] { [] }
     public func checkHealth(into report: inout HealthReport) async {}
 }

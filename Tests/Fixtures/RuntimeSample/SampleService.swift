@@ -17,7 +17,7 @@ public struct SampleService: WharfService {
             ContractVariable("SAMPLE_UNHEALTHY", help: "set to fail the sample health check"),
         ]
     }
-    public static var migrations: [Migration] {
+    public static func migrations(for version: String) -> [Migration] {
         [
             Migration(version: 1, name: "notes", sql: ["CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT NOT NULL)"]),
             Migration(version: 2, name: "note authors") { db, kind in
