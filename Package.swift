@@ -144,6 +144,10 @@ let package = Package(
             dependencies: [
                 "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/wharf-bench",
             swiftSettings: strict
