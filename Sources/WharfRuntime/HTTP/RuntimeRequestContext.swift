@@ -6,7 +6,7 @@ public struct RuntimeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String = ""
     /// Send `trace.header` as `traceparent` on outgoing calls so they join this request's trace.
-    public var trace = TraceContext(continuing: nil)
+    public var trace = TraceContext.none
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -8,15 +8,25 @@ public struct TraceContext: Sendable, Equatable {
     public var parentSpanID: String?
     public var sampled: Bool
 
+    /// Placeholder until the correlation middleware sets the real one.
+    static let none = TraceContext(traceID: "", spanID: "", parentSpanID: nil, sampled: false)
+
+    init(traceID: String, spanID: String, parentSpanID: String?, sampled: Bool) {
+        self.traceID = traceID
+        self.spanID = spanID
+        self.parentSpanID = parentSpanID
+        self.sampled = sampled
+    }
+
     /// A new span: a child of `incoming` when it parses, the root of a new trace otherwise.
     public init(continuing incoming: String?) {
-        spanID = Self.randomHex(bytes: 8)
+        spanID = FastIdentifier.hex(words: 1)
         if let incoming, let parsed = Self.parse(incoming) {
             traceID = parsed.traceID
             parentSpanID = parsed.spanID
             sampled = parsed.sampled
         } else {
-            traceID = Self.randomHex(bytes: 16)
+            traceID = FastIdentifier.hex(words: 2)
             parentSpanID = nil
             sampled = true
         }
@@ -33,16 +43,5 @@ public struct TraceContext: Sendable, Equatable {
             let flags = UInt8(parts[3], radix: 16)
         else { return nil }
         return (String(parts[1]), String(parts[2]), flags & 1 == 1)
-    }
-
-    static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
-        text.reserveCapacity(bytes * 2)
-        for _ in 0..<bytes {
-            let byte = UInt8.random(in: 0...255, using: &generator)
-            text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
-        }
-        return text
     }
 }

@@ -92,9 +92,7 @@ public enum Runtime {
             let started = ContinuousClock.now
             let instance = try await S(context: context)
             let router = Router(context: RuntimeRequestContext.self)
-            router.add(middleware: CorrelationMiddleware())
-            router.add(middleware: HTTPMetricsMiddleware(registry: registry))
-            router.add(middleware: LogRequestsMiddleware(.debug))
+            router.add(middleware: RuntimeMiddleware(registry: registry))
             DiagnosticsRoutes(
                 version: .init(service: S.name, version: contract.serviceVersion, environment: contract.environmentID),
                 diagnosticsSecret: contract.diagnosticsSecret, database: database, registry: registry,
