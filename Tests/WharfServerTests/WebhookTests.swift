@@ -25,7 +25,7 @@ struct WebhookTests {
     func delivers(engine: EngineKind) async throws {
         let clock = TestClock()
         try await TestStore.with(engine, clock: clock) { store in
-            try await WebhookReceiver.with(failFirst: 1) { receiver, url in
+            try await HTTPReceiver.with(failFirst: 1) { receiver, url in
                 try await Self.activeInstance(store)
                 let hook = try await store.createWebhook(WebhookDraft(name: "ops channel", url: url, events: [.submitted, .done]), actor: Fixtures.operatorActor)
                 let shown = String(decoding: try WharfJSON.encoder().encode(hook), as: UTF8.self)
@@ -57,7 +57,7 @@ struct WebhookTests {
     func givesUp(engine: EngineKind) async throws {
         let clock = TestClock()
         try await TestStore.with(engine, clock: clock) { store in
-            try await WebhookReceiver.with(failFirst: 1000) { receiver, url in
+            try await HTTPReceiver.with(failFirst: 1000) { receiver, url in
                 try await Self.activeInstance(store)
                 let hook = try await store.createWebhook(WebhookDraft(name: "broken", url: url, events: [.submitted]), actor: Fixtures.operatorActor)
                 _ = try await store.submitRequest(RequestSubmission(kind: .disableTelemetry, instance: "acme-prod"), actor: Fixtures.requesterActor)

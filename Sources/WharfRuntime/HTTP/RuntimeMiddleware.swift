@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import Synchronization
+import Tracing
 
 /// Everything the runtime does around each request, in one middleware because each layer of async
 /// middleware costs a measurable share of a trivial route's throughput (scripts/bench/runtime):
@@ -35,12 +36,14 @@ final class RuntimeMiddleware: RouterMiddleware {
     ]
 
     let registry: PrometheusCollectorRegistry
+    let tracing: RequestTracing?
     let inFlight: Gauge
     /// Handles by series: the registry's own lookup builds label strings on every call.
     private let series = Mutex<[SeriesKey: Series]>([:])
 
-    init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry, tracing: RequestTracing?) {
         self.registry = registry
+        self.tracing = tracing
         inFlight = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 namespace: "http", subsystem: "server", metricName: "requests", unitName: "in_flight", helpText: "HTTP requests being served now"
@@ -54,21 +57,28 @@ final class RuntimeMiddleware: RouterMiddleware {
         defer { inFlight.decrement() }
         var context = context
         let id = request.headers[Self.requestIDHeader].flatMap { Self.isSensible($0) ? $0 : nil } ?? FastIdentifier.hex(words: 1)
-        let trace = TraceContext(continuing: request.headers[Self.traceparentHeader])
+        let span = tracing?.start(request)
+        let trace = span?.trace ?? TraceContext(continuing: request.headers[Self.traceparentHeader])
         context.requestID = id
         context.trace = trace
         context.logger[metadataKey: "request_id"] = .string(id)
         context.logger[metadataKey: "trace_id"] = .string(trace.traceID)
         var response: Response
         do {
-            response = try await next(request, context)
+            if let span {
+                response = try await ServiceContext.$current.withValue(span.span.context) { try await next(request, context) }
+            } else {
+                response = try await next(request, context)
+            }
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         } catch {
             record(request, context, status: 500, since: started)
+            if let span { RequestTracing.finish(span.span, route: context.endpointPath, method: request.method, status: 500) }
             throw error
         }
         record(request, context, status: response.status.code, since: started)
+        if let span { RequestTracing.finish(span.span, route: context.endpointPath, method: request.method, status: response.status.code) }
         response.headers[Self.requestIDHeader] = id
         response.headers[Self.traceparentHeader] = trace.header
         return response

@@ -32,6 +32,12 @@ public struct TraceContext: Sendable, Equatable {
         }
     }
 
+    /// The span a `traceparent` header names (as a tracer's propagator wrote it), or nil if it is malformed.
+    init?(header: String) {
+        guard let parsed = Self.parse(header) else { return nil }
+        self.init(traceID: parsed.traceID, spanID: parsed.spanID, parentSpanID: nil, sampled: parsed.sampled)
+    }
+
     /// The `traceparent` value naming this span, for responses and outgoing calls.
     public var header: String { "00-\(traceID)-\(spanID)-\(sampled ? "01" : "00")" }
 

@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 import Logging
+import OTel
 import Prometheus
 import ServiceLifecycle
+import Tracing
 import UnixSignals
 import WharfCore
 
@@ -92,7 +94,8 @@ public enum Runtime {
             let started = ContinuousClock.now
             let instance = try await S(context: context)
             let router = Router(context: RuntimeRequestContext.self)
-            router.add(middleware: RuntimeMiddleware(registry: registry))
+            let telemetry = try contract.otlpEndpoint.map { try Self.tracingBackend(S.self, contract: contract, endpoint: $0, logger: logger) }
+            router.add(middleware: RuntimeMiddleware(registry: registry, tracing: telemetry.map { RequestTracing(tracer: $0.tracer) }))
             DiagnosticsRoutes(
                 version: .init(service: S.name, version: contract.serviceVersion, environment: contract.environmentID),
                 diagnosticsSecret: contract.diagnosticsSecret, database: database, registry: registry,
@@ -114,8 +117,10 @@ public enum Runtime {
                 },
                 logger: logger
             )
+            // The exporter stops last, so it still sends the spans of the requests drained at shutdown.
+            let exporter = telemetry.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.exporter)] } ?? []
             var configuration = ServiceGroupConfiguration(
-                services: instance.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+                services: exporter + instance.backgroundServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                     + [ServiceGroupConfiguration.ServiceConfiguration(service: app)],
                 gracefulShutdownSignals: signals, cancellationSignals: [], logger: logger
             )
@@ -126,5 +131,21 @@ public enum Runtime {
             try await group.waitForAll()
             logger.info("stopped", metadata: ["database": "\(database == nil ? "none" : "closed")"])
         }
+    }
+
+    /// An OTLP/HTTP trace exporter for this service alone; metrics stay on `/metrics` and logs on stderr.
+    static func tracingBackend<S: WharfService>(
+        _ service: S.Type, contract: RuntimeContract, endpoint: URL, logger: Logger
+    ) throws -> (tracer: any Tracer, exporter: any Service) {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = S.name
+        configuration.resourceAttributes = ["service.version": contract.serviceVersion, "deployment.environment.name": contract.environmentID]
+        configuration.diagnosticLogger = .custom(logger)
+        configuration.metrics.enabled = false
+        configuration.logs.enabled = false
+        configuration.traces.otlpExporter.endpoint = endpoint.absoluteString.hasSuffix("/") ? endpoint.absoluteString + "v1/traces" : endpoint.absoluteString + "/v1/traces"
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        let backend = try OTel.makeTracingBackend(configuration: configuration)
+        return (backend.factory, backend.service)
     }
 }
