@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import WharfRuntime
 
 /// The payload of the trivial JSON route both servers answer.
@@ -39,7 +40,9 @@ struct RuntimeBenchServer: AsyncParsableCommand {
         case "bare":
             let router = Router()
             router.get("json") { _, _ in Greeting() }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+            var logger = Logger(label: "bare")
+            logger.logLevel = .warning
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
             try await app.runService()
         default:
             var environment = ProcessInfo.processInfo.environment

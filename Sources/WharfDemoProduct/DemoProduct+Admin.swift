@@ -54,7 +54,7 @@ extension DemoProduct {
             guard form.password.count >= 12 else {
                 return page("reset", title: "Reset password", ["message": "The password must be at least 12 characters."], status: .unprocessableContent)
             }
-            switch await redeem(token: form.token, logger: context.logger) {
+            switch await redeem(token: form.token, trace: context.trace, logger: context.logger) {
             case .success:
                 try await admin.setPassword(form.password, now: Date())
                 context.logger.notice("admin password set through a reset link")
@@ -72,11 +72,12 @@ extension DemoProduct {
     enum Redemption { case success, failure(String) }
 
     /// Asks Wharf to redeem the token (once); the link must be for this instance and its admin e-mail.
-    func redeem(token: String, logger: Logger) async -> Redemption {
+    func redeem(token: String, trace: TraceContext, logger: Logger) async -> Redemption {
         guard let wharf = contract.wharfURL else { return .failure("This instance is not managed by Wharf, so it cannot check reset links.") }
         var request = HTTPClientRequest(url: wharf + "/v1/password-resets/redeem")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "traceparent", value: trace.header)
         do {
             request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(["token": token])))
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))

@@ -21,7 +21,7 @@ struct ShutdownTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-shutdown-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let contract = TestRuntime.environment(["LOG_LEVEL": "info", "LOG_FORMAT": "json", "SQLITE_PATH": directory.appendingPathComponent("s.sqlite").path])
+        let contract = TestRuntime.environment(["LOG_LEVEL": "debug", "LOG_FORMAT": "json", "SQLITE_PATH": directory.appendingPathComponent("s.sqlite").path])
         process.environment = ProcessInfo.processInfo.environment.merging(contract) { $1 }
         let stderr = Pipe()
         process.standardError = stderr
@@ -63,6 +63,11 @@ struct ShutdownTests {
         let order = ["heartbeat stopped", "server drained and background routines stopped", "stopped"].map { messages.firstIndex(of: $0) ?? -1 }
         #expect(order.allSatisfy { $0 >= 0 } && order == order.sorted(), "\(messages)")
         #expect(output.withLock { $0 }.contains(#""database":"closed""#))
+        // Every request's log line carries its request and trace ids, as JSON.
+        let served = try #require(output.withLock { $0 }.split(separator: "\n").first { $0.contains(#""path":"\/slow""#) || $0.contains(#""path":"/slow""#) })
+        let fields = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
+        #expect(fields["message"] as? String == "request served" && fields["status"] as? String == "200")
+        #expect((fields["request_id"] as? String)?.count == 16 && (fields["trace_id"] as? String)?.count == 32)
     }
 }
 

@@ -10,7 +10,8 @@ import Tracing
 ///
 /// - a request id: the caller's `X-Request-Id` when it is sensible, a new one otherwise;
 /// - a W3C trace context continued from `traceparent`, with this request as a new span;
-/// - both in the logger's metadata (`request_id`, `trace_id`) and in the response headers;
+/// - both in the logger's metadata (`request_id`, `trace_id`) and in the response headers, and a
+///   `request served` line at debug level;
 /// - request count and latency per route, method and status, and the requests in flight, in the
 ///   service's Prometheus registry. The route is the matched pattern (`/notes/{id}`), never the raw
 ///   path, so the number of series stays bounded.
@@ -78,6 +79,10 @@ final class RuntimeMiddleware: RouterMiddleware {
             throw error
         }
         record(request, context, status: response.status.code, since: started)
+        context.logger.debug(
+            "request served",
+            metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)", "route": "\(context.endpointPath ?? "")"]
+        )
         if let span { RequestTracing.finish(span.span, route: context.endpointPath, method: request.method, status: response.status.code) }
         response.headers[Self.requestIDHeader] = id
         response.headers[Self.traceparentHeader] = trace.header
