@@ -20,7 +20,7 @@ public enum TestRuntime {
 
     /// Runs `service` with `environment` (merged over the test contract) until `body` returns.
     public static func with<S: WharfService, T: Sendable>(
-        _ service: S.Type, environment overrides: [String: String] = [:], arguments: [String] = [],
+        _ service: S.Type, environment overrides: [String: String] = [:], arguments: [String] = [], drainTimeout: Duration = Runtime.drainTimeout,
         _ body: @Sendable (RunningService) async throws -> T
     ) async throws -> T {
         let environment = environment(overrides)
@@ -29,7 +29,9 @@ public enum TestRuntime {
         // The service runs inside a service group of its own, so the test ends it the way SIGTERM does:
         // with a graceful shutdown, not a cancellation.
         let runner = ServiceGroup(
-            services: [ServiceRunner { try await Runtime.serve(S.self, contract: contract, environment: environment, arguments: arguments, signals: []) { port.yield($0) } }],
+            services: [ServiceRunner { try await Runtime.serve(S.self, contract: contract, environment: environment, arguments: arguments, signals: [], drainTimeout: drainTimeout) {
+                    port.yield($0)
+                } }],
             logger: Logger(label: "wharf.test.runtime")
         )
         return try await withThrowingTaskGroup(of: Void.self) { group in

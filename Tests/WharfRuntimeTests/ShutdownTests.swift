@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import RuntimeSample
 import Synchronization
 import Testing
 import WharfTesting
@@ -68,6 +69,60 @@ struct ShutdownTests {
         let fields = try #require(try JSONSerialization.jsonObject(with: Data(served.utf8)) as? [String: Any])
         #expect(fields["message"] as? String == "request served" && fields["status"] as? String == "200")
         #expect((fields["request_id"] as? String)?.count == 16 && (fields["trace_id"] as? String)?.count == 32)
+    }
+}
+
+@Suite("Start-up from the command line")
+struct CommandLineTests {
+    func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = ShutdownTests.executable
+        process.arguments = arguments
+        process.environment = environment
+        let (output, errors) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complained = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, printed, complained)
+    }
+
+    @Test("a bad contract stops start-up with exit 1 and one line naming the variable")
+    func badContract() throws {
+        let missing = try run([], environment: ["PORT": "0"])
+        #expect(missing.status == 1)
+        #expect(missing.errors.split(separator: "\n").count == 1 && missing.errors.hasPrefix("sample: DIAGNOSTICS_SECRET must be set"))
+        let badPort = try run([], environment: ["PORT": "eighty", "DIAGNOSTICS_SECRET": TestRuntime.diagnosticsSecret])
+        #expect(badPort.status == 1 && badPort.errors == "sample: PORT must be a port number from 0 to 65535 (got 'eighty')\n")
+    }
+
+    @Test("--help prints the contract and --version the version, without starting")
+    func help() throws {
+        let help = try run(["--help"], environment: [:])
+        #expect(help.status == 0 && help.output.contains("DIAGNOSTICS_SECRET") && help.output.contains("GREETING"))
+        let version = try run(["--version"], environment: [:])
+        #expect(version.status == 0 && version.output == "1.2.3\n")
+    }
+}
+
+@Suite("Bounded drain")
+struct BoundedDrainTests {
+    @Test("a request that outlasts the drain timeout is cut off, and the service still stops")
+    func bounded() async throws {
+        let began = ContinuousClock.now
+        let outcome = try await TestRuntime.with(SampleService.self, drainTimeout: .milliseconds(300)) { service in
+            let slow = Task { try await service.request(.GET, "/slow?ms=20000") }
+            _ = try await Poll.until("the slow request is in flight") { () -> Bool? in
+                let metrics = try? await service.request(.GET, "/metrics").body
+                return metrics?.contains("http_server_requests_in_flight 2") == true ? true : nil
+            }
+            return slow
+        }
+        let reply = try? await outcome.value
+        #expect(reply == nil || reply?.status != 200, "the 20 s request did not finish")
+        #expect(ContinuousClock.now - began < .seconds(10))
     }
 }
 
