@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "WharfCore", targets: ["WharfCore"]),
         .library(name: "WharfStore", targets: ["WharfStore"]),
         .library(name: "WharfRuntime", targets: ["WharfRuntime"]),
+        .library(name: "WharfProviders", targets: ["WharfProviders"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -76,6 +77,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfProviders",
+            dependencies: ["WharfCore"],
             swiftSettings: strict
         ),
         .target(
@@ -147,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "wharf-bench",
             dependencies: [
-                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting",
+                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfProviders", "WharfTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -158,6 +164,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
+        .testTarget(name: "WharfProvidersTests", dependencies: ["WharfCore", "WharfProviders"], swiftSettings: strict),
         .executableTarget(
             name: "RuntimeSample",
             dependencies: [
