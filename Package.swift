@@ -81,7 +81,13 @@ let package = Package(
         ),
         .target(
             name: "WharfProviders",
-            dependencies: ["WharfCore"],
+            dependencies: [
+                "WharfCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -164,7 +170,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
-        .testTarget(name: "WharfProvidersTests", dependencies: ["WharfCore", "WharfProviders"], swiftSettings: strict),
+        .testTarget(
+            name: "WharfProvidersTests",
+            dependencies: [
+                "WharfCore", "WharfProviders", "WharfTesting",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "RuntimeSample",
             dependencies: [

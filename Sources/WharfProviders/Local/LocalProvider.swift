@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import WharfCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded default provider: each instance is a supervised OS process of the product, with its own
+/// directory (`data/`, `logs/`, `state.json`), a free loopback port and an environment built from the
+/// instance record. Processes run in sessions of their own and outlive the control plane; a restarted
+/// control plane adopts them through `state.json` (pid and process start time).
+public actor LocalProvider: Provider {
+    let configuration: LocalProviderConfiguration
+    let clock: @Sendable () -> Date
+
+    public init(_ configuration: LocalProviderConfiguration, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.configuration = configuration
+        self.clock = clock
+    }
+
+    func directory(_ slug: String) -> URL { URL(fileURLWithPath: configuration.directory).appendingPathComponent(slug) }
+    func stateFile(_ slug: String) -> URL { directory(slug).appendingPathComponent("state.json") }
+    public func logFile(_ slug: String) -> URL { directory(slug).appendingPathComponent("logs/product.log") }
+
+    /// The loopback port the instance's product listens on, while it runs; the edge routes to it.
+    public func port(_ slug: String) -> Int? {
+        guard let state = LocalProcessState.load(stateFile(slug)), let pid = state.pid, ProcessTable.isAlive(pid, startedAt: state.processStartTicks) else { return nil }
+        return state.port
+    }
+
+    /// The pid of the instance's running product, for supervision tests and `wharf instance check`.
+    public func pid(_ slug: String) -> Int32? {
+        guard let state = LocalProcessState.load(stateFile(slug)), let pid = state.pid, ProcessTable.isAlive(pid, startedAt: state.processStartTicks) else { return nil }
+        return pid
+    }
+
+    // MARK: Observe
+
+    public func observe() async -> [String: ProviderObservation] {
+        let slugs = (try? FileManager.default.contentsOfDirectory(atPath: configuration.directory)) ?? []
+        var result: [String: ProviderObservation] = [:]
+        for slug in slugs.sorted() where (try? Slug.parse(slug)) != nil {
+            result[slug] = await observe(slug)
+        }
+        return result
+    }
+
+    /// One instance: is its process alive (recording a crash if it died on its own), and does it answer.
+    public func observe(_ slug: String) async -> ProviderObservation {
+        let hasData = FileManager.default.fileExists(atPath: directory(slug).appendingPathComponent("data").path)
+        guard var state = LocalProcessState.load(stateFile(slug)) else {
+            return ProviderObservation(observed: ObservedInstance(process: hasData ? .stopped : .absent), hasData: hasData)
+        }
+        let now = clock()
+        var running = false
+        if let pid = state.pid {
+            if ProcessTable.isAlive(pid, startedAt: state.processStartTicks) {
+                running = true
+            } else {
+                ProcessTable.reap(pid)
+                state.pid = nil
+                if state.stoppedAt == nil { state.crashes.append(now) }
+                try? state.save(stateFile(slug))
+            }
+        }
+        let recent = state.crashes.filter { now.timeIntervalSince($0) < configuration.crashWindow }
+        var health: (healthy: Bool, version: String?) = (false, nil)
+        if running, let port = state.port { health = await probe(port: port, secret: state.diagnosticsSecret) }
+        let observed = ObservedInstance(
+            process: running ? .running : .stopped, healthy: health.healthy && recent.count < configuration.crashLoopThreshold,
+            productVersion: health.version, telemetry: running ? state.launch?.telemetry : nil,
+            licenceKeyFingerprint: running ? state.launch?.licenceKeyFingerprint : nil, startedAt: running ? state.startedAt : nil
+        )
+        return ProviderObservation(observed: observed, launch: state.launch, hasData: hasData, recentCrashes: recent.count, lastCrashAt: recent.last)
+    }
+
+    /// `/-/healthz` with the instance's secret, and the version `/-/version` reports.
+    func probe(port: Int, secret: String) async -> (healthy: Bool, version: String?) {
+        var health = HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/healthz")
+        health.headers.add(name: "Authorization", value: "Bearer \(secret)")
+        let healthy = (try? await HTTPClient.shared.execute(health, timeout: .seconds(2)))?.status == .ok
+        guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/version"), timeout: .seconds(2)),
+            let body = try? await response.body.collect(upTo: 64 * 1024),
+            let version = try? JSONDecoder().decode([String: String].self, from: Data(buffer: body))["version"]
+        else { return (healthy, nil) }
+        return (healthy, version)
+    }
+
+    // MARK: Apply
+
+    public func apply(_ action: ProviderAction, desired: DesiredInstance) async throws(ProviderError) {
+        switch action {
+        case .start: try await start(desired, action: action)
+        case .stop: await stop(desired.slug)
+        case .restart:
+            await stop(desired.slug)
+            try await start(desired, action: action)
+        case .destroyData: try destroyData(desired.slug, action: action)
+        }
+    }
+
+    func start(_ desired: DesiredInstance, action: ProviderAction) async throws(ProviderError) {
+        let slug = desired.slug
+        let now = clock()
+        var state = LocalProcessState.load(stateFile(slug)) ?? LocalProcessState(diagnosticsSecret: TokenSecret.generate())
+        if let pid = state.pid, ProcessTable.isAlive(pid, startedAt: state.processStartTicks) { return }
+        let recent = state.crashes.filter { now.timeIntervalSince($0) < configuration.crashWindow }
+        if let last = recent.last {
+            let ready = last.addingTimeInterval(LocalProviderConfiguration.backoff(afterCrashes: recent.count))
+            if now < ready {
+                throw ProviderError(action, "backing off after \(recent.count) crash\(recent.count == 1 ? "" : "es") in \(Int(configuration.crashWindow / 60)) min; next try at \(WharfJSON.timestamp(ready))", retryable: true)
+            }
+        }
+        do {
+            let directory = directory(slug)
+            for folder in ["data", "logs"] {
+                try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            rotateLog(slug)
+            let port = try ProcessTable.freePort()
+            let pid = try ProcessTable.spawn(
+                configuration.command, environment: environment(desired, port: port, secret: state.diagnosticsSecret), logPath: logFile(slug).path
+            )
+            state.pid = pid
+            state.processStartTicks = ProcessTable.startTicks(pid)
+            state.port = port
+            state.startedAt = now
+            state.launch = desired.launch
+            state.stoppedAt = nil
+            state.crashes = recent
+            do {
+                try state.save(stateFile(slug))
+            } catch {
+                // A process nobody can find again must not be left running.
+                ProcessTable.signal(pid, SIGKILL)
+                ProcessTable.reap(pid)
+                throw error
+            }
+        } catch let error as POSIXError where error.code == .ENOENT {
+            throw ProviderError(action, "the product command \(configuration.command[0]) does not exist", retryable: false)
+        } catch {
+            throw ProviderError(action, "\(error)", retryable: true)
+        }
+    }
+
+    /// SIGTERM, then SIGKILL if it has not drained within the stop timeout. Stopping a stopped instance does nothing.
+    func stop(_ slug: String) async {
+        guard var state = LocalProcessState.load(stateFile(slug)) else { return }
+        if let pid = state.pid {
+            ProcessTable.signal(pid, SIGTERM)
+            let deadline = ContinuousClock.now + configuration.stopTimeout
+            while ProcessTable.isAlive(pid, startedAt: state.processStartTicks), ContinuousClock.now < deadline {
+                ProcessTable.reap(pid)
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if ProcessTable.isAlive(pid, startedAt: state.processStartTicks) { ProcessTable.signal(pid, SIGKILL) }
+            ProcessTable.reap(pid)
+        }
+        state.pid = nil
+        state.stoppedAt = clock()
+        try? state.save(stateFile(slug))
+    }
+
+    func destroyData(_ slug: String, action: ProviderAction) throws(ProviderError) {
+        if let pid = LocalProcessState.load(stateFile(slug))?.pid, ProcessTable.isAlive(pid, startedAt: nil) {
+            throw ProviderError(action, "the instance's process is still running; stop it first", retryable: true)
+        }
+        do {
+            if FileManager.default.fileExists(atPath: directory(slug).path) { try FileManager.default.removeItem(at: directory(slug)) }
+        } catch {
+            throw ProviderError(action, "\(error)", retryable: true)
+        }
+    }
+
+    /// The product's environment: the runtime contract filled from the instance record.
+    func environment(_ desired: DesiredInstance, port: Int, secret: String) -> [String: String] {
+        let inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TMPDIR", "TZ"].contains($0.key) }
+        var environment = inherited.merging([
+            "HOST": "127.0.0.1", "PORT": String(port), "ENVIRONMENT_ID": desired.slug, "DIAGNOSTICS_SECRET": secret,
+            "SQLITE_PATH": directory(desired.slug).appendingPathComponent("data/product.sqlite").path,
+            "SERVICE_VERSION": desired.instance.productVersion, "TELEMETRY": desired.instance.telemetry ? "true" : "false",
+            "ADMIN_EMAIL": desired.instance.adminEmail, "LOG_FORMAT": "json",
+        ]) { $1 }
+        if let key = desired.licenceKey { environment["LICENCE_KEY"] = key }
+        if let wharf = configuration.wharfURL { environment["WHARF"] = wharf }
+        return environment
+    }
+
+    /// Moves a large log aside before a start: `product.log` → `product.log.1` → … up to `keptLogs`.
+    func rotateLog(_ slug: String) {
+        let log = logFile(slug)
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: log.path))?[.size] as? Int, size > configuration.rotateLogBytes else { return }
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: "\(log.path).\(configuration.keptLogs)")
+        for index in stride(from: configuration.keptLogs - 1, through: 1, by: -1) {
+            try? manager.moveItem(atPath: "\(log.path).\(index)", toPath: "\(log.path).\(index + 1)")
+        }
+        try? manager.moveItem(atPath: log.path, toPath: "\(log.path).1")
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import WharfCore
+import WharfProviders
+import WharfTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local provider with real processes of the demo product (the `wharf` binary built beside the tests).
+@Suite("Local provider")
+struct LocalProviderTests {
+    static var wharf: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wharf").path
+    }
+
+    static func desired(_ slug: String, telemetry: Bool = true) -> DesiredInstance {
+        let draft = InstanceDraft(slug: slug, customerID: "acme", plan: .business, productVersion: "5.3.0", adminEmail: "admin@acme.example.com")
+        var (instance, _) = try! draft.validated(now: Date(), baseDomain: "wharf.test")
+        instance.state = .requested
+        instance.telemetry = telemetry
+        instance.licenceKeyFingerprint = LicenceKey.fingerprint("ACME-LICENCE-KEY")
+        return DesiredInstance(instance: instance, licenceKey: "ACME-LICENCE-KEY")
+    }
+
+    /// A provider on a fresh directory, removed afterwards with every process it started.
+    static func with<T: Sendable>(command: [String] = [wharf, "demo-product"], clock: TestClock = TestClock(), _ body: (LocalProvider, String) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-local-\(UUID().uuidString)").path
+        let provider = LocalProvider(LocalProviderConfiguration(directory: directory, command: command), clock: clock.now)
+        defer {
+            for slug in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                if let data = FileManager.default.contents(atPath: "\(directory)/\(slug)/state.json"),
+                    let pid = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int {
+                    kill(Int32(pid), SIGKILL)
+                }
+            }
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        return try await body(provider, directory)
+    }
+
+    static func healthy(_ provider: LocalProvider, _ slug: String) async throws -> ProviderObservation {
+        try await Poll.until("\(slug) is running and healthy") { () -> ProviderObservation? in
+            let seen = await provider.observe(slug)
+            return seen.observed.process == .running && seen.observed.healthy ? seen : nil
+        }
+    }
+
+    @Test("start is idempotent; the product runs with the instance's environment; stop keeps the data and start brings it back")
+    func lifecycle() async throws {
+        try await Self.with { provider, directory in
+            let want = Self.desired("acme-one")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            let first = try await Self.healthy(provider, "acme-one")
+            let pid = await provider.pid("acme-one")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            #expect(await provider.pid("acme-one") == pid)
+            #expect(first.launch == want.launch && first.observed.productVersion == "5.3.0" && first.observed.telemetry == true)
+            #expect(first.observed.licenceKeyFingerprint == LicenceKey.fingerprint("ACME-LICENCE-KEY"))
+
+            let product = RunningService(port: try #require(await provider.port("acme-one")))
+            #expect(try await product.request(.GET, "/about").body.contains(LicenceKey.fingerprint("ACME-LICENCE-KEY")))
+            #expect(try await product.request(.POST, "/api/notes", headers: [("Content-Type", "application/json")], body: #"{"title":"kept"}"#).status == 201)
+            let state = try String(contentsOfFile: "\(directory)/acme-one/state.json", encoding: .utf8)
+            #expect(!state.contains("ACME-LICENCE-KEY"))
+            #expect((try FileManager.default.attributesOfItem(atPath: "\(directory)/acme-one/state.json")[.posixPermissions] as? Int) == 0o600)
+
+            try await provider.apply(.stop(slug: want.slug), desired: want)
+            #expect(await provider.observe("acme-one").observed.process == .stopped)
+            #expect(await provider.pid("acme-one") == nil)
+            try await provider.apply(.stop(slug: want.slug), desired: want)
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            _ = try await Self.healthy(provider, "acme-one")
+            let again = RunningService(port: try #require(await provider.port("acme-one")))
+            #expect(try await again.request(.GET, "/api/notes").body.contains(#""title":"kept""#))
+            #expect(await provider.observe("acme-one").recentCrashes == 0)
+        }
+    }
+
+    @Test("a killed product is a crash: restarted after a backoff; a restart applies a new environment")
+    func crashAndRestart() async throws {
+        let clock = TestClock()
+        try await Self.with(clock: clock) { provider, _ in
+            let want = Self.desired("acme-two")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            _ = try await Self.healthy(provider, "acme-two")
+            kill(try #require(await provider.pid("acme-two")), SIGKILL)
+            let crashed = try await Poll.until("the crash is seen") { () -> ProviderObservation? in
+                let seen = await provider.observe("acme-two")
+                return seen.observed.process == .stopped ? seen : nil
+            }
+            #expect(crashed.recentCrashes == 1)
+            let backingOff = await #expect(throws: ProviderError.self) { try await provider.apply(.start(slug: want.slug), desired: want) }
+            #expect(backingOff?.retryable == true && backingOff?.message.contains("backing off") == true)
+            clock.advance(by: 1)
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            _ = try await Self.healthy(provider, "acme-two")
+
+            let before = await provider.pid("acme-two")
+            let changed = Self.desired("acme-two", telemetry: false)
+            try await provider.apply(.restart(slug: "acme-two", reason: "telemetry off"), desired: changed)
+            let restarted = try await Self.healthy(provider, "acme-two")
+            #expect(await provider.pid("acme-two") != before && restarted.observed.telemetry == false && restarted.recentCrashes == 1)
+        }
+    }
+
+    @Test("a new provider on the same directory adopts the running product instead of starting another")
+    func adoption() async throws {
+        try await Self.with { provider, directory in
+            let want = Self.desired("acme-three")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            let first = try await Self.healthy(provider, "acme-three")
+            let pid = await provider.pid("acme-three")
+            let successor = LocalProvider(LocalProviderConfiguration(directory: directory, command: [Self.wharf, "demo-product"]))
+            let adopted = await successor.observe()
+            #expect(adopted["acme-three"]?.observed.process == .running && adopted["acme-three"]?.observed.startedAt == first.observed.startedAt)
+            try await successor.apply(.start(slug: want.slug), desired: want)
+            #expect(await successor.pid("acme-three") == pid)
+            try await successor.apply(.stop(slug: want.slug), desired: want)
+            #expect(await provider.pid("acme-three") == nil)
+        }
+    }
+
+    @Test("a product that exits at once is a crash loop: reported unhealthy with its last log lines kept")
+    func crashLoop() async throws {
+        let clock = TestClock()
+        try await Self.with(command: ["/bin/sh", "-c", "echo 'SITE_CONFIG names /nope, which cannot be read' >&2; exit 1"], clock: clock) { provider, directory in
+            let want = Self.desired("acme-four")
+            for attempt in 1...5 {
+                try await provider.apply(.start(slug: want.slug), desired: want)
+                let seen = try await Poll.until("the exit is seen") { () -> ProviderObservation? in
+                    let seen = await provider.observe("acme-four")
+                    return seen.recentCrashes == attempt ? seen : nil
+                }
+                #expect(!seen.observed.healthy)
+                clock.advance(by: LocalProviderConfiguration.backoff(afterCrashes: attempt))
+            }
+            #expect(await provider.observe("acme-four").recentCrashes == 5)
+            let log = try String(contentsOfFile: "\(directory)/acme-four/logs/product.log", encoding: .utf8)
+            #expect(log.components(separatedBy: "cannot be read").count - 1 == 5)
+        }
+    }
+
+    @Test("data is destroyed only when the product is stopped")
+    func destroy() async throws {
+        try await Self.with { provider, directory in
+            let want = Self.desired("acme-five")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            _ = try await Self.healthy(provider, "acme-five")
+            let refused = await #expect(throws: ProviderError.self) { try await provider.apply(.destroyData(slug: "acme-five"), desired: want) }
+            #expect(refused?.retryable == true)
+            try await provider.apply(.stop(slug: want.slug), desired: want)
+            try await provider.apply(.destroyData(slug: "acme-five"), desired: want)
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/acme-five"))
+            #expect(await provider.observe()["acme-five"] == nil)
+            try await provider.apply(.destroyData(slug: "acme-five"), desired: want)
+        }
+    }
+}
+
+/// Waits for a condition by asking again until it holds or a deadline passes.
+enum Poll {
+    static func until<T: Sendable>(_ what: String, within timeout: Duration = .seconds(20), _ probe: () async throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let value = try await probe() { return value }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw TestSetupError("timed out after \(timeout) waiting until \(what)")
+    }
+}
