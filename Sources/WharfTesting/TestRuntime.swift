@@ -26,35 +26,12 @@ public enum TestRuntime {
         let environment = environment(overrides)
         let contract = try RuntimeContract.parse(environment, serviceVersion: S.version)
         let (ports, port) = AsyncStream<Int>.makeStream()
-        // The service runs inside a service group of its own, so the test ends it the way SIGTERM does:
-        // with a graceful shutdown, not a cancellation.
-        let runner = ServiceGroup(
-            services: [ServiceRunner { try await Runtime.serve(S.self, contract: contract, environment: environment, arguments: arguments, signals: [], drainTimeout: drainTimeout) {
-                    port.yield($0)
-                } }],
-            logger: Logger(label: "wharf.test.runtime")
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { port.finish() }
-                try await runner.run()
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let bound = await iterator.next() else {
-                try await group.next()
-                throw TestSetupError("\(S.name) stopped before it listened")
-            }
-            do {
-                let result = try await body(RunningService(port: bound))
-                await runner.triggerGracefulShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await runner.triggerGracefulShutdown()
-                try? await group.waitForAll()
-                throw error
+        let service = ServiceRunner {
+            try await Runtime.serve(S.self, contract: contract, environment: environment, arguments: arguments, signals: [], drainTimeout: drainTimeout) {
+                port.yield($0)
             }
         }
+        return try await ListeningService.run(S.name, service, ports: ports, port: port) { bound in try await body(RunningService(port: bound)) }
     }
 
     /// Runs `body` with a database location on `engine`: a fresh SQLite file or PostgreSQL database, as
@@ -99,13 +76,4 @@ public struct RunningService: Sendable {
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
-}
-
-/// A closure run as a `Service`.
-struct ServiceRunner: Service {
-    let body: @Sendable () async throws -> Void
-
-    init(_ body: @escaping @Sendable () async throws -> Void) { self.body = body }
-
-    func run() async throws { try await body() }
 }

@@ -43,28 +43,7 @@ public enum TestServer {
     public static func live<T: Sendable>(_ body: @Sendable (_ url: String, _ adminToken: String) async throws -> T) async throws -> T {
         let (ports, port) = AsyncStream<Int>.makeStream()
         return try await with(.sqlite, onListening: { port.yield($0) }) { app, adminToken in
-            let runner = ServiceGroup(services: [app], logger: Logger(label: "wharf.test.server"))
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    defer { port.finish() }
-                    try await runner.run()
-                }
-                var iterator = ports.makeAsyncIterator()
-                guard let bound = await iterator.next() else {
-                    try await group.next()
-                    throw TestSetupError("wharf stopped before it listened")
-                }
-                do {
-                    let result = try await body("http://127.0.0.1:\(bound)", adminToken())
-                    await runner.triggerGracefulShutdown()
-                    try await group.waitForAll()
-                    return result
-                } catch {
-                    await runner.triggerGracefulShutdown()
-                    try? await group.waitForAll()
-                    throw error
-                }
-            }
+            try await ListeningService.run("wharf", app, ports: ports, port: port) { bound in try await body("http://127.0.0.1:\(bound)", adminToken()) }
         }
     }
 }

@@ -152,12 +152,8 @@ public actor LocalProvider: Provider {
         guard var state = LocalProcessState.load(stateFile(slug)) else { return }
         if let pid = state.pid {
             ProcessTable.signal(pid, SIGTERM)
-            let deadline = ContinuousClock.now + configuration.stopTimeout
-            while ProcessTable.isAlive(pid, startedAt: state.processStartTicks), ContinuousClock.now < deadline {
-                ProcessTable.reap(pid)
-                try? await Task.sleep(for: .milliseconds(20))
-            }
-            if ProcessTable.isAlive(pid, startedAt: state.processStartTicks) { ProcessTable.signal(pid, SIGKILL) }
+            let exited = await ProcessTable.waitForExit(pid, startedAt: state.processStartTicks, within: configuration.stopTimeout)
+            if !exited { ProcessTable.signal(pid, SIGKILL) }
             ProcessTable.reap(pid)
         }
         state.pid = nil

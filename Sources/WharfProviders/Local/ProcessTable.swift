@@ -31,6 +31,23 @@ enum ProcessTable {
 
     static func signal(_ pid: Int32, _ signal: Int32) { _ = kill(pid, signal) }
 
+    /// Whether `pid` exits within `timeout`. A product adopted after a control-plane restart is not our
+    /// child, so there is nothing to block on: its exit is read from `/proc` every 20 ms until the
+    /// deadline. A cancelled wait reports the process as still running, so the caller kills it.
+    static func waitForExit(_ pid: Int32, startedAt ticks: UInt64?, within timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isAlive(pid, startedAt: ticks) {
+            reap(pid)
+            guard ContinuousClock.now < deadline else { return false }
+            do {
+                try await Task.sleep(for: .milliseconds(20))
+            } catch {
+                return !isAlive(pid, startedAt: ticks)
+            }
+        }
+        return true
+    }
+
     /// Spawns `command` with `environment`, standard output and error appended to `logPath`, in a new
     /// session; returns its pid.
     static func spawn(_ command: [String], environment: [String: String], logPath: String) throws -> Int32 {
