@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "WharfStore", targets: ["WharfStore"]),
         .library(name: "WharfRuntime", targets: ["WharfRuntime"]),
         .library(name: "WharfProviders", targets: ["WharfProviders"]),
+        .library(name: "WharfControlPlane", targets: ["WharfControlPlane"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -91,6 +92,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WharfControlPlane",
+            dependencies: [
+                "WharfCore", "WharfStore", "WharfProviders",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WharfDemoProduct",
             dependencies: [
                 "WharfCore", "WharfRuntime",
@@ -137,7 +147,7 @@ let package = Package(
         .target(
             name: "WharfTesting",
             dependencies: [
-                "WharfCore", "WharfStore", "WharfServer", "WharfRuntime",
+                "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -174,6 +184,15 @@ let package = Package(
             name: "WharfProvidersTests",
             dependencies: [
                 "WharfCore", "WharfProviders", "WharfTesting",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WharfControlPlaneTests",
+            dependencies: [
+                "WharfCore", "WharfStore", "WharfProviders", "WharfControlPlane", "WharfRuntime", "WharfTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict

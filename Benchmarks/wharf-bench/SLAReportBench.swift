@@ -91,7 +91,7 @@ struct SLAReportBench: AsyncParsableCommand {
                 }
             case 4..<6:
                 _ = try await store.submitRequest(RequestSubmission(kind: .restartFrontend, instance: slug), actor: requester)
-                _ = try await store.completeSatisfiedRequests(slug: slug, observed: ObservedInstance(process: .running, healthy: true, startedAt: Date.distantFuture))
+                _ = try await store.completeSatisfiedRequests(slug: slug, observed: ObservedInstance(process: .running, healthy: true, frontendRestarts: .max))
             case 6..<8:
                 _ = try await store.submitRequest(RequestSubmission(kind: n % 2 == 0 ? .enableAIGateway : .disableAIGateway, instance: slug), actor: requester)
             default:

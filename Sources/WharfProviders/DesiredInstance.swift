@@ -1,19 +1,15 @@
 import Foundation
 import WharfCore
 
-/// What the registry wants of one instance, as a provider needs it: the record, plus what is not in it
-/// (the licence key itself, and when a front-end restart was last asked for).
+/// What the registry wants of one instance, as a provider needs it: the record, plus the licence key
+/// itself, which the record does not hold.
 public struct DesiredInstance: Sendable, Equatable {
     public var instance: Instance
     /// The unsealed licence key, handed to the product's environment.
     public var licenceKey: String?
-    /// The approval time of the newest `restart_frontend` request still in progress.
-    public var restartRequestedAt: Date?
-
-    public init(instance: Instance, licenceKey: String? = nil, restartRequestedAt: Date? = nil) {
+    public init(instance: Instance, licenceKey: String? = nil) {
         self.instance = instance
         self.licenceKey = licenceKey
-        self.restartRequestedAt = restartRequestedAt
     }
 
     public var slug: String { instance.slug }
@@ -27,7 +23,7 @@ public struct DesiredInstance: Sendable, Equatable {
     public var launch: LaunchSpec {
         LaunchSpec(
             productVersion: instance.productVersion, telemetry: instance.telemetry, licenceKeyFingerprint: instance.licenceKeyFingerprint,
-            adminEmail: instance.adminEmail
+            adminEmail: instance.adminEmail, frontendRestarts: instance.frontendRestarts
         )
     }
 }
@@ -38,11 +34,13 @@ public struct LaunchSpec: Codable, Sendable, Equatable {
     public var telemetry: Bool
     public var licenceKeyFingerprint: String?
     public var adminEmail: String
+    public var frontendRestarts: Int
 
-    public init(productVersion: String, telemetry: Bool, licenceKeyFingerprint: String?, adminEmail: String) {
+    public init(productVersion: String, telemetry: Bool, licenceKeyFingerprint: String?, adminEmail: String, frontendRestarts: Int = 0) {
         self.productVersion = productVersion
         self.telemetry = telemetry
         self.licenceKeyFingerprint = licenceKeyFingerprint
         self.adminEmail = adminEmail
+        self.frontendRestarts = frontendRestarts
     }
 }

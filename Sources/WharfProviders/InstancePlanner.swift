@@ -19,8 +19,6 @@ public enum InstancePlanner {
                     starts.append(.start(slug: want.slug))
                 } else if let launched = seen.launch, launched != want.launch {
                     restarts.append(.restart(slug: want.slug, reason: difference(launched, want.launch)))
-                } else if let asked = want.restartRequestedAt, let started = seen.observed.startedAt, started < asked {
-                    restarts.append(.restart(slug: want.slug, reason: "a front-end restart was requested"))
                 }
             } else if running {
                 stops.append(.stop(slug: want.slug))
@@ -38,6 +36,7 @@ public enum InstancePlanner {
         if old.telemetry != new.telemetry { changes.append("telemetry \(new.telemetry ? "on" : "off")") }
         if old.licenceKeyFingerprint != new.licenceKeyFingerprint { changes.append("new licence key") }
         if old.adminEmail != new.adminEmail { changes.append("new admin e-mail") }
+        if old.frontendRestarts != new.frontendRestarts { changes.append("a front-end restart was requested") }
         return changes.joined(separator: ", ")
     }
 }

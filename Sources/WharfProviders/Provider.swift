@@ -5,6 +5,15 @@ import Foundation
 public protocol Provider: Sendable {
     /// What the provider sees of each instance it knows, by slug.
     func observe() async -> [String: ProviderObservation]
+    /// What the provider sees of one instance.
+    func observe(_ slug: String) async -> ProviderObservation
     /// Carries out one action; applying it again has no further effect.
     func apply(_ action: ProviderAction, desired: DesiredInstance) async throws(ProviderError)
+    /// Instances whose processes stopped on their own since the last call, found cheaply (no probes), so
+    /// the reconciler heals a crash in seconds instead of at the next resync.
+    func changedInstances() async -> [String]
+    /// Marks the instance's crashes up to `through` as recorded in its history.
+    func acknowledgeCrashes(_ slug: String, through: Date) async
+    /// The last `lines` lines the instance's product logged, for crash reports and `wharf instance logs`.
+    func logTail(_ slug: String, lines: Int) async -> [String]
 }

@@ -2,23 +2,39 @@ import Foundation
 import WharfCore
 
 /// What a provider sees of one instance: the observation requests are completed against, plus what
-/// planning needs (what the process was launched with, whether data exists, its recent crashes).
+/// planning and the health report need (what the process was launched with, where it listens, whether
+/// data exists, its recent crashes).
 public struct ProviderObservation: Sendable, Equatable {
     public var observed: ObservedInstance
     /// What the running (or last) process was started with.
     public var launch: LaunchSpec?
     public var hasData: Bool
-    /// Restarts after crashes in the recent window; a crash loop is reported, not hidden.
-    public var recentCrashes: Int
-    public var lastCrashAt: Date?
+    /// Crashes in the provider's recent window, oldest first; a crash loop is reported, not hidden.
+    public var crashes: [Date]
+    /// So many recent crashes that the provider calls it a crash loop.
+    public var crashLoop: Bool
+    /// Crashes not yet recorded in the instance's history; the reconciler records them and acknowledges.
+    public var unreportedCrashes: [Date]
+    /// The operating-system process, while it runs.
+    public var processID: Int32?
+    /// Where the product listens (`host:port`), while it runs; the edge routes there.
+    public var endpoint: String?
 
-    public init(observed: ObservedInstance, launch: LaunchSpec? = nil, hasData: Bool = false, recentCrashes: Int = 0, lastCrashAt: Date? = nil) {
+    public init(
+        observed: ObservedInstance, launch: LaunchSpec? = nil, hasData: Bool = false, crashes: [Date] = [], crashLoop: Bool = false, unreportedCrashes: [Date] = [],
+        processID: Int32? = nil, endpoint: String? = nil
+    ) {
         self.observed = observed
         self.launch = launch
         self.hasData = hasData
-        self.recentCrashes = recentCrashes
-        self.lastCrashAt = lastCrashAt
+        self.crashes = crashes
+        self.crashLoop = crashLoop
+        self.unreportedCrashes = unreportedCrashes
+        self.processID = processID
+        self.endpoint = endpoint
     }
+
+    public var recentCrashes: Int { crashes.count }
 
     /// Nothing there at all.
     public static let absent = ProviderObservation(observed: ObservedInstance(process: .absent))

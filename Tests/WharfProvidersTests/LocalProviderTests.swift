@@ -12,10 +12,6 @@ import Glibc
 /// The local provider with real processes of the demo product (the `wharf` binary built beside the tests).
 @Suite("Local provider")
 struct LocalProviderTests {
-    static var wharf: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wharf").path
-    }
-
     static func desired(_ slug: String, telemetry: Bool = true) -> DesiredInstance {
         let draft = InstanceDraft(slug: slug, customerID: "acme", plan: .business, productVersion: "5.3.0", adminEmail: "admin@acme.example.com")
         var (instance, _) = try! draft.validated(now: Date(), baseDomain: "wharf.test")
@@ -25,20 +21,8 @@ struct LocalProviderTests {
         return DesiredInstance(instance: instance, licenceKey: "ACME-LICENCE-KEY")
     }
 
-    /// A provider on a fresh directory, removed afterwards with every process it started.
-    static func with<T: Sendable>(command: [String] = [wharf, "demo-product"], clock: TestClock = TestClock(), _ body: (LocalProvider, String) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-local-\(UUID().uuidString)").path
-        let provider = LocalProvider(LocalProviderConfiguration(directory: directory, command: command), clock: clock.now)
-        defer {
-            for slug in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-                if let data = FileManager.default.contents(atPath: "\(directory)/\(slug)/state.json"),
-                    let pid = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int {
-                    kill(Int32(pid), SIGKILL)
-                }
-            }
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-        return try await body(provider, directory)
+    static func with<T: Sendable>(command: [String] = TestFleet.demoProduct, clock: TestClock = TestClock(), _ body: (LocalProvider, String) async throws -> T) async throws -> T {
+        try await TestFleet.with(command: command, clock: clock.now, body)
     }
 
     static func healthy(_ provider: LocalProvider, _ slug: String) async throws -> ProviderObservation {
@@ -113,7 +97,7 @@ struct LocalProviderTests {
             try await provider.apply(.start(slug: want.slug), desired: want)
             let first = try await Self.healthy(provider, "acme-three")
             let pid = await provider.pid("acme-three")
-            let successor = LocalProvider(LocalProviderConfiguration(directory: directory, command: [Self.wharf, "demo-product"]))
+            let successor = LocalProvider(LocalProviderConfiguration(directory: directory, command: TestFleet.demoProduct))
             let adopted = await successor.observe()
             #expect(adopted["acme-three"]?.observed.process == .running && adopted["acme-three"]?.observed.startedAt == first.observed.startedAt)
             try await successor.apply(.start(slug: want.slug), desired: want)
@@ -157,17 +141,5 @@ struct LocalProviderTests {
             #expect(await provider.observe()["acme-five"] == nil)
             try await provider.apply(.destroyData(slug: "acme-five"), desired: want)
         }
-    }
-}
-
-/// Waits for a condition by asking again until it holds or a deadline passes.
-enum Poll {
-    static func until<T: Sendable>(_ what: String, within timeout: Duration = .seconds(20), _ probe: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let value = try await probe() { return value }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw TestSetupError("timed out after \(timeout) waiting until \(what)")
     }
 }

@@ -34,6 +34,9 @@ public struct Instance: Codable, Sendable, Equatable {
     public var failureReason: String?
     /// Set by a tear-down: the instance's data is kept until then and may be destroyed only after it.
     public var dataRetainedUntil: Date?
+    /// How many front-end restarts were asked for; a product launched for fewer is restarted. A count, not
+    /// a time, so "restarted since it was asked" never depends on clock resolution.
+    public var frontendRestarts: Int
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -41,7 +44,7 @@ public struct Instance: Codable, Sendable, Equatable {
         case slug, customerID = "customerId", customerName, environment, type, plan, productVersion, channel, defaultDomain
         case customDomains, ingressAllowlist, egressStaticIPs, staticEgress, privateConnectivity, telemetry, aiGatewayAccess
         case licenceKeyFingerprint, adminEmail, executors, maintenanceWindow, backupPolicy, trialExpiresAt
-        case state, failureReason, dataRetainedUntil, createdAt, updatedAt
+        case state, failureReason, dataRetainedUntil, frontendRestarts, createdAt, updatedAt
     }
 }
 
@@ -75,6 +78,7 @@ extension Instance {
         state = try c.decode(InstanceState.self, forKey: .state)
         failureReason = try c.decodeIfPresent(String.self, forKey: .failureReason)
         dataRetainedUntil = try c.decodeIfPresent(Date.self, forKey: .dataRetainedUntil)
+        frontendRestarts = try c.decodeIfPresent(Int.self, forKey: .frontendRestarts) ?? 0
         createdAt = try c.decode(Date.self, forKey: .createdAt)
         updatedAt = try c.decode(Date.self, forKey: .updatedAt)
     }

@@ -92,7 +92,7 @@ public struct InstanceDraft: Codable, Sendable, Equatable {
             aiGatewayAccess: aiGatewayAccess ?? false, licenceKeyFingerprint: nil, adminEmail: adminEmail,
             executors: executors ?? 1, maintenanceWindow: maintenanceWindow ?? .default,
             backupPolicy: backupPolicy ?? plan.defaultBackupPolicy, trialExpiresAt: trialExpiresAt,
-            state: .requested, failureReason: nil, dataRetainedUntil: nil, createdAt: now, updatedAt: now
+            state: .requested, failureReason: nil, dataRetainedUntil: nil, frontendRestarts: 0, createdAt: now, updatedAt: now
         )
         let key = InstanceRules.apply(
             InstanceChanges(

@@ -19,11 +19,13 @@ public struct ObservedInstance: Sendable, Equatable {
     public var privateConnectivity: Bool
     /// When the product's front end last started.
     public var startedAt: Date?
+    /// The instance's front-end restart count the running product was launched for.
+    public var frontendRestarts: Int?
 
     public init(
         process: Process, healthy: Bool = false, productVersion: String? = nil, telemetry: Bool? = nil, licenceKeyFingerprint: String? = nil,
         ingressAllowlist: [String] = [], routedDomains: [String] = [], staticEgress: Bool = false, privateConnectivity: Bool = false,
-        startedAt: Date? = nil
+        startedAt: Date? = nil, frontendRestarts: Int? = nil
     ) {
         self.process = process
         self.healthy = healthy
@@ -35,5 +37,6 @@ public struct ObservedInstance: Sendable, Equatable {
         self.staticEgress = staticEgress
         self.privateConnectivity = privateConnectivity
         self.startedAt = startedAt
+        self.frontendRestarts = frontendRestarts
     }
 }

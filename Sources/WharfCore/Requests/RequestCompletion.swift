@@ -16,10 +16,9 @@ public enum RequestCompletion {
         switch request.kind {
         case .createInstance, .createTrial, .resume:
             return running
-        case .suspend:
+        case .suspend, .tearDown:
+            // A torn-down instance's data is kept for the retention period, so stopped is done.
             return observed.process != .running
-        case .tearDown:
-            return observed.process == .absent
         case .enableTelemetry, .disableTelemetry:
             return running && observed.telemetry == desired.telemetry
         case .addIngressCIDRs, .removeIngressCIDRs:
@@ -31,7 +30,7 @@ public enum RequestCompletion {
         case .updateLicenceKey:
             return running && observed.licenceKeyFingerprint == desired.licenceKeyFingerprint
         case .restartFrontend:
-            return running && (observed.startedAt.map { $0 >= (request.respondedAt ?? request.submittedAt) } ?? false)
+            return running && (observed.frontendRestarts ?? -1) >= desired.frontendRestarts
         case .monthlyUpgrade, .patchUpgrade:
             return running && observed.productVersion == request.parameters.version
         case .convertTrial, .enableAIGateway, .disableAIGateway, .resetAdminPassword:

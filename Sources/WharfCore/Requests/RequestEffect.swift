@@ -70,6 +70,7 @@ public enum RequestEffect {
             guard instance.state != .tearingDown else {
                 throw WharfError(.conflict, "the instance '\(instance.slug)' is being torn down")
             }
+            if kind == .restartFrontend { next.frontendRestarts += 1 }
         }
         if next != instance { next.updatedAt = now }
         return next

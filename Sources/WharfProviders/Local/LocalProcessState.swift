@@ -20,6 +20,8 @@ struct LocalProcessState: Codable, Sendable, Equatable {
     /// Set when the provider stopped the process on purpose; a process that is gone without it crashed.
     var stoppedAt: Date?
     var crashes: [Date] = []
+    /// Crashes the control plane has not yet written to the instance's history.
+    var unreportedCrashes: [Date]?
 
     static func load(_ url: URL) -> LocalProcessState? {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }

@@ -16,6 +16,8 @@ import Glibc
 public actor LocalProvider: Provider {
     let configuration: LocalProviderConfiguration
     let clock: @Sendable () -> Date
+    /// The processes seen running, so `changedInstances()` notices a crash with one `/proc` read each.
+    var watched: [String: (pid: Int32, ticks: UInt64?)] = [:]
 
     public init(_ configuration: LocalProviderConfiguration, clock: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
@@ -57,25 +59,56 @@ public actor LocalProvider: Provider {
         }
         let now = clock()
         var running = false
+        watched[slug] = nil
         if let pid = state.pid {
             if ProcessTable.isAlive(pid, startedAt: state.processStartTicks) {
                 running = true
+                watched[slug] = (pid, state.processStartTicks)
             } else {
                 ProcessTable.reap(pid)
                 state.pid = nil
-                if state.stoppedAt == nil { state.crashes.append(now) }
+                if state.stoppedAt == nil {
+                    state.crashes.append(now)
+                    state.unreportedCrashes = (state.unreportedCrashes ?? []) + [now]
+                }
                 try? state.save(stateFile(slug))
             }
         }
         let recent = state.crashes.filter { now.timeIntervalSince($0) < configuration.crashWindow }
+        let crashLoop = recent.count >= configuration.crashLoopThreshold
         var health: (healthy: Bool, version: String?) = (false, nil)
         if running, let port = state.port { health = await probe(port: port, secret: state.diagnosticsSecret) }
         let observed = ObservedInstance(
-            process: running ? .running : .stopped, healthy: health.healthy && recent.count < configuration.crashLoopThreshold,
+            process: running ? .running : .stopped, healthy: health.healthy && !crashLoop,
             productVersion: health.version, telemetry: running ? state.launch?.telemetry : nil,
-            licenceKeyFingerprint: running ? state.launch?.licenceKeyFingerprint : nil, startedAt: running ? state.startedAt : nil
+            licenceKeyFingerprint: running ? state.launch?.licenceKeyFingerprint : nil, startedAt: running ? state.startedAt : nil,
+            frontendRestarts: running ? state.launch?.frontendRestarts : nil
         )
-        return ProviderObservation(observed: observed, launch: state.launch, hasData: hasData, recentCrashes: recent.count, lastCrashAt: recent.last)
+        return ProviderObservation(
+            observed: observed, launch: state.launch, hasData: hasData, crashes: recent, crashLoop: crashLoop, unreportedCrashes: state.unreportedCrashes ?? [],
+            processID: running ? state.pid : nil, endpoint: running ? state.port.map { "127.0.0.1:\($0)" } : nil
+        )
+    }
+
+    public func changedInstances() async -> [String] {
+        let gone = watched.filter { !ProcessTable.isAlive($0.value.pid, startedAt: $0.value.ticks) }.keys.sorted()
+        for slug in gone { watched[slug] = nil }
+        return gone
+    }
+
+    public func acknowledgeCrashes(_ slug: String, through: Date) async {
+        guard var state = LocalProcessState.load(stateFile(slug)), let unreported = state.unreportedCrashes else { return }
+        state.unreportedCrashes = unreported.filter { $0 > through }
+        try? state.save(stateFile(slug))
+    }
+
+    public func logTail(_ slug: String, lines: Int) async -> [String] {
+        guard let handle = try? FileHandle(forReadingFrom: logFile(slug)) else { return [] }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 256 * 1024 ? size - 256 * 1024 : 0)
+        let text = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        return Array(text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines).map(String.init))
     }
 
     /// `/-/healthz` with the instance's secret, and the version `/-/version` reports.
@@ -112,7 +145,10 @@ public actor LocalProvider: Provider {
         if let last = recent.last {
             let ready = last.addingTimeInterval(LocalProviderConfiguration.backoff(afterCrashes: recent.count))
             if now < ready {
-                throw ProviderError(action, "backing off after \(recent.count) crash\(recent.count == 1 ? "" : "es") in \(Int(configuration.crashWindow / 60)) min; next try at \(WharfJSON.timestamp(ready))", retryable: true)
+                throw ProviderError(
+                    action, "backing off after \(recent.count) crash\(recent.count == 1 ? "" : "es") in \(Int(configuration.crashWindow / 60)) min; next try at \(WharfJSON.timestamp(ready))",
+                    retryable: true, retryAt: ready
+                )
             }
         }
         do {
@@ -121,6 +157,7 @@ public actor LocalProvider: Provider {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             }
             rotateLog(slug)
+            killStrays(slug)
             let port = try ProcessTable.freePort()
             let pid = try ProcessTable.spawn(
                 configuration.command, environment: environment(desired, port: port, secret: state.diagnosticsSecret), logPath: logFile(slug).path
@@ -132,6 +169,7 @@ public actor LocalProvider: Provider {
             state.launch = desired.launch
             state.stoppedAt = nil
             state.crashes = recent
+            watched[slug] = (pid, state.processStartTicks)
             do {
                 try state.save(stateFile(slug))
             } catch {
@@ -156,9 +194,20 @@ public actor LocalProvider: Provider {
             if !exited { ProcessTable.signal(pid, SIGKILL) }
             ProcessTable.reap(pid)
         }
+        watched[slug] = nil
         state.pid = nil
         state.stoppedAt = clock()
         try? state.save(stateFile(slug))
+    }
+
+    /// Kills processes started for this instance that `state.json` does not know: a control plane killed
+    /// between spawning a product and recording it leaves one behind, and it must not run twice.
+    func killStrays(_ slug: String) {
+        let known = LocalProcessState.load(stateFile(slug))?.pid
+        for pid in ProcessTable.pids(environment: Self.instanceMarker, equal: directory(slug).path) where pid != known {
+            ProcessTable.signal(pid, SIGKILL)
+            ProcessTable.reap(pid)
+        }
     }
 
     func destroyData(_ slug: String, action: ProviderAction) throws(ProviderError) {
@@ -166,11 +215,15 @@ public actor LocalProvider: Provider {
             throw ProviderError(action, "the instance's process is still running; stop it first", retryable: true)
         }
         do {
+            killStrays(slug)
             if FileManager.default.fileExists(atPath: directory(slug).path) { try FileManager.default.removeItem(at: directory(slug)) }
         } catch {
             throw ProviderError(action, "\(error)", retryable: true)
         }
     }
+
+    /// Marks each product's environment with its instance directory, so strays can be found in `/proc`.
+    static let instanceMarker = "WHARF_INSTANCE_DIRECTORY"
 
     /// The product's environment: the runtime contract filled from the instance record.
     func environment(_ desired: DesiredInstance, port: Int, secret: String) -> [String: String] {
@@ -179,7 +232,7 @@ public actor LocalProvider: Provider {
             "HOST": "127.0.0.1", "PORT": String(port), "ENVIRONMENT_ID": desired.slug, "DIAGNOSTICS_SECRET": secret,
             "SQLITE_PATH": directory(desired.slug).appendingPathComponent("data/product.sqlite").path,
             "SERVICE_VERSION": desired.instance.productVersion, "TELEMETRY": desired.instance.telemetry ? "true" : "false",
-            "ADMIN_EMAIL": desired.instance.adminEmail, "LOG_FORMAT": "json",
+            "ADMIN_EMAIL": desired.instance.adminEmail, "LOG_FORMAT": "json", Self.instanceMarker: directory(desired.slug).path,
         ]) { $1 }
         if let key = desired.licenceKey { environment["LICENCE_KEY"] = key }
         if let wharf = configuration.wharfURL { environment["WHARF"] = wharf }

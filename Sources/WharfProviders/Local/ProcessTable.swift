@@ -31,6 +31,16 @@ enum ProcessTable {
 
     static func signal(_ pid: Int32, _ signal: Int32) { _ = kill(pid, signal) }
 
+    /// Processes (of this user) whose environment has `name=value`.
+    static func pids(environment name: String, equal value: String) -> [Int32] {
+        let wanted = Array("\(name)=\(value)".utf8)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return environ.split(separator: 0).contains { Array($0) == wanted }
+        }
+    }
+
     /// Whether `pid` exits within `timeout`. A product adopted after a control-plane restart is not our
     /// child, so there is nothing to block on: its exit is read from `/proc` every 20 ms until the
     /// deadline. A cancelled wait reports the process as still running, so the caller kills it.

@@ -34,6 +34,7 @@ extension Store {
                 SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed)
             )
             .run()
+        try await markReconcileDue(db, slug: instance.slug, at: instance.createdAt)
         return instance
     }
 
@@ -118,6 +119,7 @@ extension Store {
             .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
         if let sealedKey { update = update.set("licence_key_sealed", to: SQLBind(sealedKey)) }
         try await update.where("slug", .equal, SQLBind(next.slug)).run()
+        try await markReconcileDue(db, slug: next.slug, at: now)
         var detail = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt", "customerName"])
         if sealedKey != nil, detail["licenceKeyFingerprint"] == nil { detail["licenceKeyFingerprint"] = .string("replaced with the same key") }
         var entry = context

@@ -141,6 +141,8 @@ extension Store {
             throw WharfError.notFound("instance", request.instance)
         }
         request = try await Self.transition(db, request, .start, by: .system, at: now)
+        // The reconciler looks at the instance at once, even when the request changed nothing in the registry.
+        try await Self.markReconcileDue(db, slug: desired.slug, at: now)
         if request.kind == .tearDown { try await Self.supersedeOpenRequests(db, on: desired.slug, by: request, at: now) }
         if request.kind == .resetAdminPassword {
             let (link, tokenHash) = PasswordResetLink.issue(for: desired, now: now)

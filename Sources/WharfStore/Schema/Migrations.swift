@@ -117,5 +117,30 @@ enum Migrations {
             try await db.create(index: "wharf_webhook_deliveries_due").on("wharf_webhook_deliveries").column("state").column("next_attempt_ms").run()
             try await db.create(index: "wharf_webhook_deliveries_webhook").on("wharf_webhook_deliveries").column("webhook_id").column("id").run()
         },
+        Migration(version: 4, name: "reconcile jobs and per-minute health") { db, _ in
+            // One job per instance: level-triggered, so a job says "look at this instance", never what to do.
+            // `generation` counts changes, so a change made while a worker holds the job is not lost.
+            try await db.create(table: "wharf_reconcile_jobs")
+                .column("slug", type: .text, .primaryKey(autoIncrement: false))
+                .column("due_ms", type: .bigint, .notNull)
+                .column("generation", type: .bigint, .notNull)
+                .column("lease_owner", type: .text)
+                .column("lease_until_ms", type: .bigint)
+                .column("attempts", type: .bigint, .notNull)
+                .column("last_error", type: .text)
+                .run()
+            try await db.create(index: "wharf_reconcile_jobs_due").on("wharf_reconcile_jobs").column("due_ms").run()
+            try await db.raw(
+                "INSERT INTO wharf_reconcile_jobs (slug, due_ms, generation, attempts) SELECT slug, 0, 1, 0 FROM wharf_instances WHERE state <> 'deleted'"
+            ).run()
+            try await db.create(table: "wharf_health_minutes")
+                .column("slug", type: .text, .notNull)
+                .column("minute_ms", type: .bigint, .notNull)
+                .column("probes", type: .bigint, .notNull)
+                .column("healthy", type: .bigint, .notNull)
+                .column("latency_ms_total", type: .bigint, .notNull)
+                .primaryKey("slug", "minute_ms")
+                .run()
+        },
     ]
 }
