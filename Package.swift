@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "WharfRuntime", targets: ["WharfRuntime"]),
         .library(name: "WharfProviders", targets: ["WharfProviders"]),
         .library(name: "WharfControlPlane", targets: ["WharfControlPlane"]),
+        .library(name: "WharfEdge", targets: ["WharfEdge"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -101,6 +102,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WharfEdge",
+            dependencies: [
+                "WharfCore", "WharfProviders", "WharfControlPlane",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WharfDemoProduct",
             dependencies: [
                 "WharfCore", "WharfRuntime",
@@ -121,7 +134,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "WharfCore", "WharfStore", "WharfRuntime",
+                "WharfCore", "WharfStore", "WharfRuntime", "WharfProviders", "WharfControlPlane", "WharfEdge",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,7 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import WharfControlPlane
 import WharfCore
+import WharfEdge
+import WharfProviders
 import WharfRuntime
 import WharfStore
 
@@ -13,11 +17,13 @@ import WharfStore
 ///   - onFirstAdminToken: called once, on the first start of an empty store, with the admin token it made;
 ///     `wharf serve` prints it. It is never logged.
 ///   - onListening: called with the bound address once the server accepts connections.
+///   - onEdgeListening: called with the edge's port once it accepts connections.
 public func buildApplication(
     _ configuration: ServerConfiguration,
     clock: @escaping @Sendable () -> Date = Date.init,
     onFirstAdminToken: @escaping @Sendable (IssuedToken) -> Void = { _ in },
-    onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }
+    onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in },
+    onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "wharf")
@@ -31,16 +37,33 @@ public func buildApplication(
         configuration.databaseLocation, secrets: try MasterKey.load(configuration), baseDomain: configuration.baseDomain,
         calendar: configuration.slaCalendar, clock: clock, logger: logger
     )
-    let router = try buildRouter(store: store, configuration: configuration)
+    let provider = LocalProvider(
+        LocalProviderConfiguration(
+            directory: URL(fileURLWithPath: configuration.resolvedInstancesDirectory).standardizedFileURL.path,
+            command: configuration.productCommand ?? LocalProviderConfiguration.demoProduct
+        ),
+        clock: clock
+    )
+    let routes = RouteTable()
+    let router = try buildRouter(store: store, provider: provider, configuration: configuration)
     let migrated = Readiness()
+    var services: [any Service] = [
+        store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
+        WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
+        EdgeServer(routes: routes, host: configuration.host, port: configuration.edgePort, logger: logger, onListening: onEdgeListening),
+    ]
+    if configuration.reconcile {
+        services.append(Reconciler(store: store, provider: provider, ingress: routes, clock: clock, ready: { await migrated.wait() }, logger: logger))
+    }
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wharf"),
-        services: [
-            store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
-            WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
-        ],
-        onServerRunning: { channel in await onListening(configuration.host, channel.localAddress?.port ?? configuration.port) },
+        services: services,
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            await provider.setWharfURL("http://\(configuration.host):\(port)")
+            await onListening(configuration.host, port)
+        },
         logger: logger
     )
     app.beforeServerStarts {
@@ -53,13 +76,13 @@ public func buildApplication(
 }
 
 /// The router alone, for tests that drive it in-process.
-func buildRouter(store: Store, configuration: ServerConfiguration) throws -> Router<WharfRequestContext> {
+func buildRouter(store: Store, provider: any Provider, configuration: ServerConfiguration) throws -> Router<WharfRequestContext> {
     let router = Router(context: WharfRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: TokenAuthMiddleware(store: store))
     try MetaRoutes.add(to: router)
-    let handlers = Handlers(store: store, maxBodyBytes: configuration.maxBodyBytes)
+    let handlers = Handlers(store: store, provider: provider, maxBodyBytes: configuration.maxBodyBytes)
     let v1 = router.group("v1")
     handlers.addCustomerRoutes(to: v1)
     handlers.addInstanceRoutes(to: v1)

@@ -11,21 +11,31 @@ import WharfStore
 /// Builds the real application (the one `wharf serve` runs) on a fresh store of either engine, and hands
 /// the test the app and the first admin token it printed.
 public enum TestServer {
+    /// - Parameter reconcile: run the reconciler, so instances really start (as demo products); off by
+    ///   default, so API tests see the registry exactly as they left it.
     public static func with<T: Sendable>(
-        _ engine: EngineKind, onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        _ engine: EngineKind, reconcile: Bool = false, onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in },
         _ body: @Sendable (any ApplicationProtocol, _ adminToken: @escaping @Sendable () -> String) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-server-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServerConfiguration()
+        defer {
+            TestFleet.removeFleet(in: configuration.resolvedInstancesDirectory)
+            try? FileManager.default.removeItem(at: directory)
+        }
         configuration.port = 0
+        configuration.edgePort = 0
+        configuration.reconcile = reconcile
+        configuration.productCommand = TestFleet.demoProduct
         configuration.dataDirectory = directory.path
         configuration.logLevel = .error
         configuration.masterKey = SecretBox.generateBase64Key()
         let token = Mutex("")
         let build = { @Sendable (configuration: ServerConfiguration) in
             try await buildApplication(
-                configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } }, onListening: { _, port in await onListening(port) }
+                configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } }, onListening: { _, port in await onListening(port) },
+                onEdgeListening: onEdgeListening
             )
         }
         if engine == .postgres {

@@ -14,7 +14,7 @@ import Glibc
 /// instance record. Processes run in sessions of their own and outlive the control plane; a restarted
 /// control plane adopts them through `state.json` (pid and process start time).
 public actor LocalProvider: Provider {
-    let configuration: LocalProviderConfiguration
+    var configuration: LocalProviderConfiguration
     let clock: @Sendable () -> Date
     /// The processes seen running, so `changedInstances()` notices a crash with one `/proc` read each.
     var watched: [String: (pid: Int32, ticks: UInt64?)] = [:]
@@ -22,6 +22,11 @@ public actor LocalProvider: Provider {
     public init(_ configuration: LocalProviderConfiguration, clock: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
         self.clock = clock
+    }
+
+    /// Tells products where Wharf's API is, once it listens (its port may be picked at start).
+    public func setWharfURL(_ url: String) {
+        configuration.wharfURL = url
     }
 
     func directory(_ slug: String) -> URL { URL(fileURLWithPath: configuration.directory).appendingPathComponent(slug) }

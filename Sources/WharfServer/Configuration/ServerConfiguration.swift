@@ -18,8 +18,20 @@ public struct ServerConfiguration: Sendable {
     /// Base64 of a 32-byte key sealing secrets at rest (`WHARF_MASTER_KEY`); generated into the data
     /// directory when absent.
     public var masterKey: String?
-    /// Instances get `<slug>.<baseDomain>` (`WHARF_BASE_DOMAIN`).
-    public var baseDomain = "wharf.localhost"
+    /// Instances get `<slug>.<baseDomain>` (`WHARF_BASE_DOMAIN`); with `localhost`, browsers resolve
+    /// `acme.localhost` to loopback, so the edge answers with no DNS set up.
+    public var baseDomain = "localhost"
+    /// The edge, the reverse proxy in front of every instance (`WHARF_EDGE_PORT`; 0 picks a free one).
+    public var edgePort = 8421
+    /// Where the local provider keeps each instance's data, logs and state (`WHARF_INSTANCES_DIR`);
+    /// `instances/` in the data directory when unset.
+    public var instancesDirectory: String?
+    /// The product each instance runs (`WHARF_PRODUCT_COMMAND`, split on spaces): any command that speaks
+    /// the runtime contract. The demo product when unset.
+    public var productCommand: [String]?
+    /// Whether this process runs the reconciler (`WHARF_RECONCILE`, default true). A replica that should
+    /// serve the API only sets it false; several replicas that reconcile share the work through leases.
+    public var reconcile = true
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes = 64 * 1024
     public var logLevel: Logger.Level = .info
@@ -45,6 +57,22 @@ public struct ServerConfiguration: Sendable {
                 throw WharfError(.configuration, "WHARF_BASE_DOMAIN: \(error.message)")
             }
         }
+        if let value = environment["WHARF_EDGE_PORT"] {
+            guard let port = Int(value), (0...65_535).contains(port) else {
+                throw WharfError(.configuration, "WHARF_EDGE_PORT must be a port number from 0 to 65535 (got '\(value)')")
+            }
+            configuration.edgePort = port
+        }
+        if let value = environment["WHARF_INSTANCES_DIR"], !value.isEmpty { configuration.instancesDirectory = value }
+        if let value = environment["WHARF_PRODUCT_COMMAND"] {
+            let words = value.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard !words.isEmpty else { throw WharfError(.configuration, "WHARF_PRODUCT_COMMAND is empty; unset it to run the demo product") }
+            configuration.productCommand = words
+        }
+        if let value = environment["WHARF_RECONCILE"] {
+            guard let flag = Bool(value) else { throw WharfError(.configuration, "WHARF_RECONCILE must be true or false (got '\(value)')") }
+            configuration.reconcile = flag
+        }
         if let value = environment["WHARF_LOG_LEVEL"] {
             guard let level = Logger.Level(rawValue: value) else {
                 throw WharfError(.configuration, "WHARF_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical (got '\(value)')")
@@ -59,6 +87,11 @@ public struct ServerConfiguration: Sendable {
         }
         configuration.slaCalendar = try SLACalendarSettings.calendar(from: environment)
         return configuration
+    }
+
+    /// The local provider's directory for instances.
+    public var resolvedInstancesDirectory: String {
+        instancesDirectory ?? (dataDirectory as NSString).appendingPathComponent("instances")
     }
 
     /// The database the configuration names.

@@ -2,11 +2,13 @@ import Crypto
 import HTTPTypes
 import Hummingbird
 import WharfCore
+import WharfProviders
 import WharfStore
 
-/// What every route handler needs: the store and the body limit.
+/// What every route handler needs: the store, the provider instances run on, and the body limit.
 struct Handlers: Sendable {
     let store: Store
+    let provider: any Provider
     let maxBodyBytes: Int
 
     func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> (value: T, bytes: [UInt8]) {

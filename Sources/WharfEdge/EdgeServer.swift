@@ -1,0 +1,49 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The edge: an HTTP/1.1 reverse proxy on its own port in front of every instance (SPEC §2). Written
+/// on SwiftNIO directly rather than on a web framework: it streams parts without buffering, relays
+/// WebSocket upgrades, and costs little next to nginx.
+public struct EdgeServer: Service {
+    let routes: RouteTable
+    let host: String
+    let port: Int
+    let onListening: @Sendable (Int) async -> Void
+    let logger: Logger
+
+    public init(routes: RouteTable, host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.routes = routes
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let routes = self.routes
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(EdgeHandler(routes: routes))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        let bound = channel.localAddress?.port ?? port
+        logger.info("edge listening", metadata: ["address": "\(host):\(bound)"])
+        await onListening(bound)
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await channel.closeFuture.get()
+        } onCancelOrGracefulShutdown: {
+            channel.close(promise: nil)
+        }
+    }
+}
