@@ -162,6 +162,8 @@ let package = Package(
             dependencies: [
                 "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -207,6 +209,14 @@ let package = Package(
                 "WharfCore", "WharfStore", "WharfProviders", "WharfControlPlane", "WharfRuntime", "WharfTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "WharfEdgeTests",
+            dependencies: [
+                "WharfCore", "WharfEdge", "WharfProviders", "WharfTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
