@@ -43,6 +43,13 @@ public struct WharfClient: Sendable {
         try await send(.POST, "/v1/instances/\(escaped(slug))/events", body: event)
     }
 
+    public func health(_ slug: String) async throws -> InstanceHealth { try await send(.GET, "/v1/instances/\(escaped(slug))/health") }
+
+    /// The last `lines` log lines of the instance's product, or those after `offset`.
+    public func logs(_ slug: String, lines: Int? = nil, offset: Int? = nil) async throws -> InstanceLogs {
+        try await send(.GET, "/v1/instances/\(escaped(slug))/logs", query: [("lines", lines.map(String.init)), ("offset", offset.map(String.init))])
+    }
+
     public func history(_ slug: String, cursor: String? = nil) async throws -> Page<AuditEntry> {
         try await send(.GET, "/v1/instances/\(escaped(slug))/history", query: [("cursor", cursor), ("limit", "500")])
     }

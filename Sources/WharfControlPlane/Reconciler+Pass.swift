@@ -33,7 +33,7 @@ extension Reconciler {
             logger.warning("\(failure)", metadata: ["instance": "\(slug)"])
         }
         var instance = target.instance
-        let logTail = seen.crashLoop ? await provider.logTail(slug, lines: 5) : []
+        let logTail = seen.crashLoop ? await provider.logs(slug, after: nil, limit: 5).lines : []
         if let event = RegistryProgress.event(for: instance, seen: seen, failure: failure, logTail: logTail) {
             instance = try await store.applyEvent(slug: slug, event, actor: .system)
         }
@@ -55,7 +55,7 @@ extension Reconciler {
     func observe(_ slug: String) async throws -> ProviderObservation {
         let seen = await provider.observe(slug)
         guard let last = seen.unreportedCrashes.last else { return seen }
-        let lines = await provider.logTail(slug, lines: 3)
+        let lines = await provider.logs(slug, after: nil, limit: 3).lines
         for crash in seen.unreportedCrashes {
             try await store.recordInstanceActivity(
                 slug: slug, action: "process_crashed",

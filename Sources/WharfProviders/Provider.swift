@@ -1,4 +1,5 @@
 import Foundation
+import WharfCore
 
 /// Where instances run. The reconciler asks a provider what it sees, plans with `InstancePlanner` (the
 /// same plan for every provider), and applies the actions one at a time.
@@ -14,6 +15,7 @@ public protocol Provider: Sendable {
     func changedInstances() async -> [String]
     /// Marks the instance's crashes up to `through` as recorded in its history.
     func acknowledgeCrashes(_ slug: String, through: Date) async
-    /// The last `lines` lines the instance's product logged, for crash reports and `wharf instance logs`.
-    func logTail(_ slug: String, lines: Int) async -> [String]
+    /// What the instance's product logged: the last `limit` lines when `offset` is nil, otherwise the
+    /// lines after `offset` (from an earlier answer), so `wharf instance logs --follow` can poll.
+    func logs(_ slug: String, after offset: Int?, limit: Int) async -> InstanceLogs
 }

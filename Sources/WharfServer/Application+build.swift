@@ -54,6 +54,7 @@ public func buildApplication(
     ]
     if configuration.reconcile {
         services.append(Reconciler(store: store, provider: provider, ingress: routes, clock: clock, ready: { await migrated.wait() }, logger: logger))
+        services.append(HealthProber(store: store, provider: provider, interval: configuration.probeInterval, clock: clock, ready: { await migrated.wait() }, logger: logger))
     }
     var app = Application(
         router: router,
@@ -86,6 +87,7 @@ func buildRouter(store: Store, provider: any Provider, configuration: ServerConf
     let v1 = router.group("v1")
     handlers.addCustomerRoutes(to: v1)
     handlers.addInstanceRoutes(to: v1)
+    handlers.addInstanceHealthRoutes(to: v1)
     handlers.addAccessRoutes(to: v1)
     handlers.addRequestRoutes(to: v1)
     handlers.addWebhookRoutes(to: v1)

@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// `json` lines (the default) or `text` (`WHARF_LOG_FORMAT`).
     public var logFormat: LogFormat = .json
+    /// How often every active instance is probed; the results are kept per minute.
+    public var probeInterval: Duration = .seconds(10)
     /// How often the time-driven rules run (trial expiry, SLA near-breach).
     public var timerInterval: Duration = .seconds(60)
     /// The calendar SLA clocks run on (`WHARF_SLA_TIMEZONE`, `_WEEKEND`, `_WORKING_HOURS`, `_HOLIDAYS`).

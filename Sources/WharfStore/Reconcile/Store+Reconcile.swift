@@ -50,4 +50,13 @@ extension Store {
             try await Self.appendAudit(db, at: now, actor: .system, action: "instance.\(action)", target: "instance:\(slug)", detail: detail)
         }
     }
+
+    /// The newest `limit` entries of what happened to the instance's process (starts, stops, restarts,
+    /// crashes), newest first.
+    public func recentInstanceActivity(slug: String, limit: Int) async throws -> [AuditEntry] {
+        try await read { db in
+            try await db.select().columns("*").from("wharf_audit_log").where("target", .equal, SQLBind("instance:\(slug)"))
+                .where("action", .like, SQLBind("instance.process%")).orderBy("seq", .descending).limit(limit).all().map(Self.auditEntry)
+        }
+    }
 }
