@@ -11,17 +11,20 @@ import WharfStore
 public struct HealthProber: Service {
     let store: Store
     let provider: any Provider
+    /// Told what every probe saw, so each replica's edge stays current for instances another replica reconciles.
+    let ingress: (any Ingress)?
     let interval: Duration
     let clock: @Sendable () -> Date
     let ready: @Sendable () async -> Void
     let logger: Logger
 
     public init(
-        store: Store, provider: any Provider, interval: Duration = .seconds(10), clock: @escaping @Sendable () -> Date = Date.init,
+        store: Store, provider: any Provider, ingress: (any Ingress)? = nil, interval: Duration = .seconds(10), clock: @escaping @Sendable () -> Date = Date.init,
         ready: @escaping @Sendable () async -> Void = {}, logger: Logger
     ) {
         self.store = store
         self.provider = provider
+        self.ingress = ingress
         self.interval = interval
         self.clock = clock
         self.ready = ready
@@ -45,17 +48,11 @@ public struct HealthProber: Service {
     /// Probes every active instance once, sixteen at a time, and records the results; returns them.
     @discardableResult
     public func probeAll() async throws -> [HealthProbe] {
-        var slugs: [String] = []
-        var query = InstanceQuery(state: .active, limit: 500)
-        repeat {
-            let page = try await store.instances(query)
-            slugs += page.items.map(\.slug)
-            query.after = try page.nextCursor.map { cursor throws(FieldProblem) in try Cursor.decode(cursor) }
-        } while query.after != nil
+        let active = try await store.allInstances(state: .active)
         var probes: [HealthProbe] = []
-        for batch in stride(from: 0, to: slugs.count, by: 16).map({ Array(slugs[$0..<min($0 + 16, slugs.count)]) }) {
+        for batch in stride(from: 0, to: active.count, by: 16).map({ Array(active[$0..<min($0 + 16, active.count)]) }) {
             probes += await withTaskGroup(of: HealthProbe.self) { group in
-                for slug in batch { group.addTask { await probe(slug) } }
+                for instance in batch { group.addTask { await probe(instance) } }
                 return await group.reduce(into: []) { $0.append($1) }
             }
         }
@@ -63,10 +60,12 @@ public struct HealthProber: Service {
         return probes
     }
 
-    func probe(_ slug: String) async -> HealthProbe {
+    func probe(_ instance: Instance) async -> HealthProbe {
+        let slug = instance.slug
         let started = ContinuousClock.now
         let seen = await provider.observe(slug)
         let elapsed = ContinuousClock.now - started
+        _ = await ingress?.publish(instance, seen: seen)
         let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         return HealthProbe(slug: slug, at: clock(), healthy: seen.observed.process == .running && seen.observed.healthy, latencyMilliseconds: milliseconds)
     }

@@ -40,6 +40,8 @@ public struct Reconciler: Service {
         await ready()
         // A fresh start looks at every instance at once: it adopts what still runs and heals what does not.
         try? await store.markAllReconcileDue()
+        await releaseLeasesOfDeadLocalWorkers()
+        await publishAll()
         let held = HeldJobs()
         // Shutdown cancels the loop; a pass cut short leaves its job leased, and it is taken over when the lease ends.
         try? await cancelWhenGracefulShutdown {
@@ -58,6 +60,31 @@ public struct Reconciler: Service {
                     try await Task.sleep(for: configuration.tick)
                 }
             }
+        }
+    }
+
+    /// Tells the ingress about every instance before the first pass, so a restarted control plane's edge
+    /// routes the whole fleet at once rather than instance by instance as jobs come due.
+    func publishAll() async {
+        guard let ingress, let instances = try? await store.allInstances() else { return }
+        await withDiscardingTaskGroup { group in
+            for batch in stride(from: 0, to: instances.count, by: configuration.concurrency).map({ instances[$0..<min($0 + configuration.concurrency, instances.count)] }) {
+                group.addTask {
+                    for instance in batch where instance.state != .deleted {
+                        _ = await ingress.publish(instance, seen: await provider.observe(instance.slug))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A control plane killed on this machine leaves its leases behind; rather than wait for them to run
+    /// out, a new one releases the leases of workers on this host whose process is gone.
+    func releaseLeasesOfDeadLocalWorkers() async {
+        guard let owners = try? await store.reconcileLeaseOwners() else { return }
+        for owner in owners where ReconcilerConfiguration.isDeadLocalWorker(owner) {
+            logger.notice("releasing the reconcile leases of a control plane that died", metadata: ["worker": "\(owner)"])
+            try? await store.releaseReconcileLeases(owner: owner)
         }
     }
 

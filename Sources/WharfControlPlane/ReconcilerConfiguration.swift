@@ -17,8 +17,19 @@ public struct ReconcilerConfiguration: Sendable {
         self.workerID = workerID
     }
 
+    /// `host/pid/random`: unique, and it says where the worker ran, so a successor on the same host can
+    /// tell that it died.
     public static func uniqueWorkerID() -> String {
         "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
+    }
+
+    /// Whether `owner` names a worker on this host whose process no longer exists.
+    static func isDeadLocalWorker(_ owner: String) -> Bool {
+        let parts = owner.split(separator: "/")
+        guard parts.count == 3, parts[0] == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]),
+            pid != ProcessInfo.processInfo.processIdentifier
+        else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// The wait before looking again at an instance that has not converged yet (a product still starting):

@@ -50,11 +50,15 @@ public func buildApplication(
     var services: [any Service] = [
         store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
         WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
-        EdgeServer(routes: routes, host: configuration.host, port: configuration.edgePort, logger: logger, onListening: onEdgeListening),
     ]
+    // The edge routes what the reconciler and the prober publish, so it runs only beside them.
     if configuration.reconcile {
-        services.append(Reconciler(store: store, provider: provider, ingress: routes, clock: clock, ready: { await migrated.wait() }, logger: logger))
-        services.append(HealthProber(store: store, provider: provider, interval: configuration.probeInterval, clock: clock, ready: { await migrated.wait() }, logger: logger))
+        let ready: @Sendable () async -> Void = { await migrated.wait() }
+        services += [
+            Reconciler(store: store, provider: provider, ingress: routes, clock: clock, ready: ready, logger: logger),
+            HealthProber(store: store, provider: provider, ingress: routes, interval: configuration.probeInterval, clock: clock, ready: ready, logger: logger),
+            EdgeServer(routes: routes, host: configuration.host, port: configuration.edgePort, logger: logger, onListening: onEdgeListening),
+        ] as [any Service]
     }
     var app = Application(
         router: router,

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOHTTP1
 import Testing
-import WharfControlPlane
+@testable import WharfControlPlane
 import WharfCore
 import WharfProviders
 import WharfRuntime
@@ -172,5 +172,18 @@ struct ReconcilerTests {
                 }
             }
         }
+    }
+
+    @Test("a worker on this host whose process is gone is recognised as dead; others are not")
+    func deadLocalWorkers() throws {
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let host = ProcessInfo.processInfo.hostName
+        #expect(ReconcilerConfiguration.isDeadLocalWorker("\(host)/\(exited.processIdentifier)/abcd1234"))
+        #expect(!ReconcilerConfiguration.isDeadLocalWorker("\(host)/\(ProcessInfo.processInfo.processIdentifier)/abcd1234"))
+        #expect(!ReconcilerConfiguration.isDeadLocalWorker("\(host)/1/abcd1234"))
+        #expect(!ReconcilerConfiguration.isDeadLocalWorker("elsewhere/\(exited.processIdentifier)/abcd1234"))
     }
 }

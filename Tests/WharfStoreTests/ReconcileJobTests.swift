@@ -78,4 +78,17 @@ struct ReconcileJobTests {
             #expect(claims.count == 40)
         }
     }
+
+    @Test("the leases of a dead worker are released at once and its jobs are due", arguments: TestStore.engines)
+    func releaseDeadWorker(engine: EngineKind) async throws {
+        try await TestStore.with(engine) { store in
+            try await Self.fleet(store, ["acme-one", "acme-two"])
+            _ = try await store.claimReconcileJobs(owner: "dead", limit: 1, lease: 15)
+            _ = try await store.claimReconcileJobs(owner: "alive", limit: 1, lease: 15)
+            #expect(try await store.reconcileLeaseOwners().sorted() == ["alive", "dead"])
+            try await store.releaseReconcileLeases(owner: "dead")
+            #expect(try await store.reconcileLeaseOwners() == ["alive"])
+            #expect(try await store.claimReconcileJobs(owner: "successor", limit: 10, lease: 15).count == 1)
+        }
+    }
 }

@@ -79,6 +79,23 @@ extension Store {
         }
     }
 
+    /// The workers holding leases now.
+    public func reconcileLeaseOwners() async throws -> [String] {
+        try await read { db in
+            try await db.select().distinct().column("lease_owner").from("wharf_reconcile_jobs").where("lease_owner", .isNot, SQLLiteral.null).all()
+                .map { try $0.decode(column: "lease_owner", as: String.self) }
+        }
+    }
+
+    /// Releases every lease `owner` holds (a worker known to be dead), making its jobs due at once.
+    public func releaseReconcileLeases(owner: String) async throws {
+        let now = JSONColumn.millis(clock())
+        try await write { db in
+            try await db.update("wharf_reconcile_jobs").set("lease_owner", to: SQLLiteral.null).set("lease_until_ms", to: SQLLiteral.null)
+                .set("due_ms", to: SQLBind(now)).where("lease_owner", .equal, SQLBind(owner)).run()
+        }
+    }
+
     /// Extends the leases `owner` still holds on `slugs`, while it works on them.
     public func renewReconcileLeases(owner: String, slugs: [String], lease: TimeInterval) async throws {
         guard !slugs.isEmpty else { return }

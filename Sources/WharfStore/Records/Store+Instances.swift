@@ -49,6 +49,18 @@ extension Store {
         return Page(items: try page.items.map { try $0.decode(Instance.self) }, nextCursor: page.nextCursor)
     }
 
+    /// Every instance (in `state`, if given), read page by page; for loops over the whole fleet.
+    public func allInstances(state: InstanceState? = nil) async throws -> [Instance] {
+        var all: [Instance] = []
+        var query = InstanceQuery(state: state, limit: 500)
+        while true {
+            let page = try await instanceDocuments(query)
+            all += try page.items.map { try $0.decode(Instance.self) }
+            guard let next = page.nextCursor else { return all }
+            query.after = try Cursor.decode(next)
+        }
+    }
+
     /// The same page as `instances(_:)`, as the stored JSON of each instance (which is its API form), for
     /// the API to send on without decoding it.
     public func instanceDocuments(_ query: InstanceQuery) async throws -> Page<RawJSON> {
