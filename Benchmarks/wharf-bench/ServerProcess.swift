@@ -6,6 +6,8 @@ struct ServerProcess {
     let url: String
     let token: String
     let directory: URL
+    /// The edge's port.
+    let edgePort: Int
 
     /// Starts the server and waits (bounded) until it prints its URL and first admin token.
     static func start(binary: String, databaseURL: String?) async throws -> ServerProcess {
@@ -19,14 +21,16 @@ struct ServerProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["WHARF_DATABASE_URL"] = databaseURL
         environment["WHARF_LOG_LEVEL"] = "warning"
+        environment["WHARF_EDGE_PORT"] = "0"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
         try process.run()
         for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let url = text.firstMatch(of: /export WHARF_URL=(\S+)/)?.1, let token = text.firstMatch(of: /export WHARF_TOKEN=(\S+)/)?.1 {
-                return ServerProcess(process: process, url: String(url), token: String(token), directory: directory)
+            if let url = text.firstMatch(of: /export WHARF_URL=(\S+)/)?.1, let token = text.firstMatch(of: /export WHARF_TOKEN=(\S+)/)?.1,
+                let edge = text.firstMatch(of: /The edge serves each instance at \S+:(\d+)/).flatMap({ Int($0.1) }) {
+                return ServerProcess(process: process, url: String(url), token: String(token), directory: directory, edgePort: edge)
             }
             guard process.isRunning else { throw BenchFailure("wharf serve exited early:\n\(text)") }
             try await Task.sleep(for: .milliseconds(50))
@@ -42,9 +46,17 @@ struct ServerProcess {
         return kib / 1024
     }
 
+    /// Stops the server, then the products it started (instances outlive the control plane by design).
     func stop() {
         process.terminate()
         process.waitUntilExit()
+        let instances = directory.appendingPathComponent("data/instances").path
+        for slug in (try? FileManager.default.contentsOfDirectory(atPath: instances)) ?? [] {
+            if let data = FileManager.default.contents(atPath: "\(instances)/\(slug)/state.json"),
+                let pid = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int {
+                kill(Int32(pid), SIGKILL)
+            }
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 }

@@ -159,7 +159,7 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, enableOutboundHeaderValidation: false)
                     let handler = UpstreamHandler()
                     handler.edge = edge.value
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -271,14 +271,12 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let instance = upstreamChannel.pipeline.syncOperations
             try instance.addHandler(instanceSide)
             try Self.remove(UpstreamHandler.self, from: instance)
-            try Self.remove(NIOHTTPRequestHeadersValidator.self, from: instance)
             try Self.remove(HTTPRequestEncoder.self, from: instance)
             try Self.remove(ByteToMessageHandler<HTTPResponseDecoder>.self, from: instance)
 
             let client = context.pipeline.syncOperations
             try Self.remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: client)
             try Self.remove(HTTPServerPipelineHandler.self, from: client)
-            try Self.remove(NIOHTTPResponseHeadersValidator.self, from: client)
             try Self.remove(HTTPServerProtocolErrorHandler.self, from: client)
             context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
             try Self.remove(HTTPResponseEncoder.self, from: client)

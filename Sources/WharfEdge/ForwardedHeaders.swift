@@ -8,6 +8,8 @@ enum ForwardedHeaders {
     /// Removes hop-by-hop headers and those `Connection` names. Framing headers (`Content-Length`,
     /// `Transfer-Encoding`) stay: the codecs on each side frame the message from them.
     static func strippingHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
+        // Most messages carry none: skip the copy then (the edge's hot path).
+        guard headers.contains(where: { hopByHop.contains($0.name.lowercased()) }) else { return headers }
         var named = hopByHop
         for value in headers["connection"] {
             for token in value.split(separator: ",") { named.insert(token.filter { !$0.isWhitespace }.lowercased()) }

@@ -9,11 +9,12 @@ import WharfServer
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Wharf control plane.",
-        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN, WHARF_LOG_LEVEL, WHARF_LOG_FORMAT (json|text); the SLA calendar: WHARF_SLA_TIMEZONE (IANA, default UTC), WHARF_SLA_WEEKEND (default saturday,sunday), WHARF_SLA_WORKING_HOURS (default 9-17), WHARF_SLA_HOLIDAYS (a file of YYYY-MM-DD [name] lines). Logs go to standard error."
+        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN (default localhost), WHARF_EDGE_PORT (default 8421), WHARF_INSTANCES_DIR, WHARF_PRODUCT_COMMAND (default: the demo product), WHARF_RECONCILE (default true), WHARF_LOG_LEVEL, WHARF_LOG_FORMAT (json|text); the SLA calendar: WHARF_SLA_TIMEZONE (IANA, default UTC), WHARF_SLA_WEEKEND (default saturday,sunday), WHARF_SLA_WORKING_HOURS (default 9-17), WHARF_SLA_HOLIDAYS (a file of YYYY-MM-DD [name] lines). Logs go to standard error."
     )
 
     @Option(help: "Address to listen on.") var host: String?
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int?
+    @Option(name: .customLong("edge-port"), help: "Port the edge serves instances on (0 picks a free one).") var edgePort: Int?
     @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database and the master key.") var dataDirectory: String?
 
     func run() async throws {
@@ -21,6 +22,7 @@ struct Serve: AsyncParsableCommand {
             var configuration = try ServerConfiguration.fromEnvironment()
             if let host { configuration.host = host }
             if let port { configuration.port = port }
+            if let edgePort { configuration.edgePort = edgePort }
             if let dataDirectory { configuration.dataDirectory = dataDirectory }
             configuration.logFormat.bootstrap(level: configuration.logLevel)
             let database = configuration.databaseURL == nil ? "SQLite under \(configuration.dataDirectory)/" : "PostgreSQL"
@@ -34,6 +36,9 @@ struct Serve: AsyncParsableCommand {
                 },
                 onListening: { host, port in
                     Serve.say("Wharf is listening on http://\(host):\(port) (\(database))\n    export WHARF_URL=http://\(host):\(port)")
+                },
+                onEdgeListening: { [baseDomain = configuration.baseDomain] port in
+                    Serve.say("The edge serves each instance at http://<slug>.\(baseDomain):\(port)")
                 }
             )
             try await app.runService()
