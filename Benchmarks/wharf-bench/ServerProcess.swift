@@ -1,4 +1,5 @@
 import Foundation
+import WharfTesting
 
 /// A `wharf serve` child process on a free loopback port, with its own data directory.
 struct ServerProcess {
@@ -50,13 +51,7 @@ struct ServerProcess {
     func stop() {
         process.terminate()
         process.waitUntilExit()
-        let instances = directory.appendingPathComponent("data/instances").path
-        for slug in (try? FileManager.default.contentsOfDirectory(atPath: instances)) ?? [] {
-            if let data = FileManager.default.contents(atPath: "\(instances)/\(slug)/state.json"),
-                let pid = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["pid"] as? Int {
-                kill(Int32(pid), SIGKILL)
-            }
-        }
+        TestFleet.removeFleet(in: directory.appendingPathComponent("data/instances").path)
         try? FileManager.default.removeItem(at: directory)
     }
 }
