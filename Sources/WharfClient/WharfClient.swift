@@ -43,6 +43,11 @@ public struct WharfClient: Sendable {
         try await send(.POST, "/v1/instances/\(escaped(slug))/events", body: event)
     }
 
+    /// Proves ownership of a custom domain with its verification token.
+    public func verifyDomain(_ slug: String, domain: String, token: String) async throws -> Instance {
+        try await send(.POST, "/v1/instances/\(escaped(slug))/domains/\(escaped(domain))/verify", body: DomainVerificationRequest(token: token))
+    }
+
     public func health(_ slug: String) async throws -> InstanceHealth { try await send(.GET, "/v1/instances/\(escaped(slug))/health") }
 
     /// The last `lines` log lines of the instance's product, or those after `offset`.

@@ -44,6 +44,9 @@ extension Reconciler {
             observed.routedDomains = routing.routedDomains
         }
         try await store.completeSatisfiedRequests(slug: slug, observed: observed)
+        if let lacking = provider.capabilities.lacking(for: instance), target.inProgress.contains(where: { $0.kind == .egressConnectivity }) {
+            try await store.failInProgressRequests(slug: slug, kinds: [.egressConnectivity], reason: lacking)
+        }
         if instance.state == .failed || failure.map({ !$0.retryable }) == true {
             let reason = instance.failureReason ?? failure?.message ?? "the instance failed"
             try await store.failInProgressRequests(slug: slug, reason: reason)

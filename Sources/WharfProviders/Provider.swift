@@ -4,6 +4,8 @@ import WharfCore
 /// Where instances run. The reconciler asks a provider what it sees, plans with `InstancePlanner` (the
 /// same plan for every provider), and applies the actions one at a time.
 public protocol Provider: Sendable {
+    /// The networking this provider can give instances.
+    var capabilities: ProviderCapabilities { get }
     /// What the provider sees of each instance it knows, by slug.
     func observe() async -> [String: ProviderObservation]
     /// What the provider sees of one instance.

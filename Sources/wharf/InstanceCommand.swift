@@ -6,7 +6,7 @@ import WharfCore
 struct InstanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instance", abstract: "List, show, create and change instances.",
-        subcommands: [List.self, Show.self, Create.self, Update.self, Event.self, History.self, Check.self, Logs.self]
+        subcommands: [List.self, Show.self, Create.self, Update.self, Event.self, History.self, Check.self, Logs.self, VerifyDomain.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -161,7 +161,14 @@ struct InstanceCommand: AsyncParsableCommand {
             ("backups", "every \(instance.backupPolicy.intervalHours) h, kept \(instance.backupPolicy.retentionDays) days"),
             ("trial expires", instance.trialExpiresAt.map(WharfJSON.timestamp) ?? "-"),
             ("created", WharfJSON.timestamp(instance.createdAt)), ("updated", WharfJSON.timestamp(instance.updatedAt)),
-        ])
+        ] + pendingDomains(instance))
+    }
+
+    /// What to do for each unverified custom domain: the DNS record, or the local echo of its token.
+    static func pendingDomains(_ instance: Instance) -> [(String, String)] {
+        instance.customDomains.filter { $0.verification != .verified }.map {
+            ("verify \($0.domain)", "TXT \($0.challengeName) \"\($0.challengeValue)\" (locally: wharf instance verify-domain \(instance.slug) \($0.domain) --token \($0.verificationToken))")
+        }
     }
 
     static func parseDate(_ text: String) throws -> Date {

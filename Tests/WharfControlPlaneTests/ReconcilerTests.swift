@@ -92,6 +92,27 @@ struct ReconcilerTests {
         }
     }
 
+    @Test("static egress, which the local provider cannot give, fails its request with the reason; turning it off completes")
+    func unsupportedEgress() async throws {
+        try await TestStore.with(.sqlite, now: Date.init) { store in
+            try await TestFleet.with { provider, _ in
+                let reconciler = Self.reconciler(store, provider)
+                _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
+                _ = try await store.createInstance(Fixtures.instance("acme-prod"), actor: Fixtures.operatorActor)
+                try await Self.drive(reconciler, until: "the instance is active") { try await store.instance(slug: "acme-prod").state == .active }
+
+                let egress = try await Self.submit(store, .egressConnectivity, on: "acme-prod", RequestParameters(staticEgressIP: true))
+                try await Self.drive(reconciler, until: "the egress request is failed") { try await store.request(id: egress.id).state == .failed }
+                let reason = try #require(try await store.request(id: egress.id).transitions.last?.reason)
+                #expect(reason.contains("local provider") && reason.contains("static egress"))
+                #expect(try await store.instance(slug: "acme-prod").state == .active)
+
+                let off = try await Self.submit(store, .egressConnectivity, on: "acme-prod", RequestParameters(staticEgressIP: false))
+                try await Self.drive(reconciler, until: "turning egress off is done") { try await store.request(id: off.id).state == .done }
+            }
+        }
+    }
+
     @Test("a killed product is back and healthy within 5 s, and the crash is in the instance's history")
     func healsACrash() async throws {
         try await TestStore.with(.sqlite, now: Date.init) { store in

@@ -162,6 +162,50 @@ struct RegistryTests {
         }
     }
 
+    @Test("a custom domain is verified by its token once, and only for one instance", arguments: TestStore.engines)
+    func domainVerification(engine: EngineKind) async throws {
+        try await TestStore.with(engine) { store in
+            _ = try await store.createCustomer(Fixtures.customer(), actor: actor)
+            for slug in ["acme-prod", "acme-test"] {
+                var draft = Fixtures.instance(slug)
+                draft.customDomains = ["shop.acme.example", "acme-one.wharf.test"]
+                _ = try await store.createInstance(draft, actor: actor)
+            }
+            _ = try await store.createInstance(Fixtures.instance("acme-one"), actor: actor)
+            let prod = try await store.instance(slug: "acme-prod")
+            let test = try await store.instance(slug: "acme-test")
+            #expect(prod.customDomains[0].verificationToken != test.customDomains[0].verificationToken)
+
+            let wrong = await #expect(throws: WharfError.self) {
+                try await store.verifyCustomDomain(slug: "acme-prod", domain: "shop.acme.example", DomainVerificationRequest(token: test.customDomains[0].verificationToken), actor: actor)
+            }
+            #expect(wrong?.fieldErrors.map(\.field) == ["token"])
+            let verified = try await store.verifyCustomDomain(
+                slug: "acme-prod", domain: "SHOP.acme.example", DomainVerificationRequest(token: prod.customDomains[0].verificationToken), actor: actor
+            )
+            #expect(verified.customDomains[0].verification == .verified && verified.customDomains[0].verifiedAt != nil)
+            let audited = try await store.auditEntries(target: "instance:acme-prod").items.count
+            #expect(try await store.verifyCustomDomain(
+                slug: "acme-prod", domain: "shop.acme.example", DomainVerificationRequest(token: prod.customDomains[0].verificationToken), actor: actor
+            ) == verified)
+            #expect(try await store.auditEntries(target: "instance:acme-prod").items.count == audited)
+
+            let taken = await #expect(throws: WharfError.self) {
+                try await store.verifyCustomDomain(slug: "acme-test", domain: "shop.acme.example", DomainVerificationRequest(token: test.customDomains[0].verificationToken), actor: actor)
+            }
+            #expect(taken?.code == .conflict && taken?.message.contains("acme-prod") == true)
+            let defaultDomain = await #expect(throws: WharfError.self) {
+                try await store.verifyCustomDomain(slug: "acme-test", domain: "acme-one.wharf.test", DomainVerificationRequest(token: test.customDomains[1].verificationToken), actor: actor)
+            }
+            #expect(defaultDomain?.code == .conflict)
+            #expect(try await store.instance(slug: "acme-test") == test)
+            let missing = await #expect(throws: WharfError.self) {
+                try await store.verifyCustomDomain(slug: "acme-one", domain: "shop.acme.example", DomainVerificationRequest(token: "x"), actor: actor)
+            }
+            #expect(missing?.code == .notFound)
+        }
+    }
+
     @Test("drives the lifecycle and refuses illegal transitions", arguments: TestStore.engines)
     func lifecycle(engine: EngineKind) async throws {
         try await TestStore.with(engine) { store in

@@ -356,7 +356,7 @@ struct EveryKindTests {
                 case .removeIngressCIDRs: #expect(instance.ingressAllowlist.isEmpty)
                 case .enableAIGateway: #expect(instance.aiGatewayAccess)
                 case .disableAIGateway: #expect(!instance.aiGatewayAccess)
-                case .addCustomDomain: #expect(instance.customDomains == [CustomDomain(domain: "\(slug).customer.example")])
+                case .addCustomDomain: #expect(instance.customDomains.map { [$0.domain, $0.verification.rawValue] } == [["\(slug).customer.example", "pending"]])
                 case .egressConnectivity: #expect(instance.staticEgress)
                 case .updateLicenceKey: #expect(instance.licenceKeyFingerprint == LicenceKey.fingerprint("LICENCE-\(slug)"))
                 case .resetAdminPassword: #expect(request.passwordReset != nil)

@@ -19,6 +19,9 @@ public actor LocalProvider: Provider {
     /// The processes seen running, so `changedInstances()` notices a crash with one `/proc` read each.
     var watched: [String: (pid: Int32, ticks: UInt64?)] = [:]
 
+    /// Loopback processes share the host's address and network: no egress addresses or private links of their own.
+    public nonisolated let capabilities = ProviderCapabilities(provider: "local", staticEgress: false, privateConnectivity: false)
+
     public init(_ configuration: LocalProviderConfiguration, clock: @escaping @Sendable () -> Date = Date.init) {
         self.configuration = configuration
         self.clock = clock

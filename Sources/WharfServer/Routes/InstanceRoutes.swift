@@ -29,6 +29,12 @@ extension Handlers {
             let (event, _) = try await body(InstanceEventRequest.self, request)
             return try JSONResponse.make(try await store.applyEvent(slug: try context.parameters.require("slug"), event, actor: actor))
         }
+        router.post("instances/:slug/domains/:domain/verify") { request, context in
+            let actor = try context.require(.requestInstances)
+            let (verification, _) = try await body(DomainVerificationRequest.self, request)
+            return try JSONResponse.make(try await store.verifyCustomDomain(
+                slug: try context.parameters.require("slug"), domain: try context.parameters.require("domain"), verification, actor: actor))
+        }
         router.get("instances/:slug/history") { request, context in
             _ = try context.require(.read)
             let slug = try context.parameters.require("slug")

@@ -27,9 +27,10 @@ extension Store {
         return ReconcileTarget(instance: instance, licenceKey: try sealed.map { try secrets.open(Array($0)) }, inProgress: requests)
     }
 
-    /// Fails every request still in progress on the instance with `reason`, as the system; returns them.
+    /// Fails the requests still in progress on the instance (those of `kinds`, or every one) with `reason`,
+    /// as the system; returns them.
     @discardableResult
-    public func failInProgressRequests(slug: String, reason: String) async throws -> [LifecycleRequest] {
+    public func failInProgressRequests(slug: String, kinds: Set<RequestKind>? = nil, reason: String) async throws -> [LifecycleRequest] {
         let now = now()
         return try await write { db in
             let rows = try await db.select().column("doc").from("wharf_requests").where("instance", .equal, SQLBind(slug))
@@ -37,6 +38,7 @@ extension Store {
             var failed: [LifecycleRequest] = []
             for row in rows {
                 let request = try JSONColumn.decode(LifecycleRequest.self, try row.decode(column: "doc", as: String.self))
+                guard kinds?.contains(request.kind) ?? true else { continue }
                 failed.append(try await Self.transition(db, request, .fail, by: .system, reason: reason, at: now))
             }
             return failed

@@ -96,6 +96,40 @@ extension Store {
         }
     }
 
+    /// Marks a custom domain verified when the requester echoes its token (the local stand-in for a DNS TXT
+    /// lookup), unless another instance routes that domain already.
+    public func verifyCustomDomain(slug: String, domain: String, _ request: DomainVerificationRequest, actor: Actor) async throws -> Instance {
+        let now = now()
+        return try await write { db in
+            guard let current = try await Self.instanceRow(db, slug: slug, forUpdate: true) else { throw WharfError.notFound("instance", slug) }
+            let next = try request.applied(to: current, domain: domain, now: now)
+            guard next != current else { return current }
+            if let owner = try await Self.instanceRouting(db, domain: domain.lowercased(), except: slug) {
+                throw WharfError(.conflict, "'\(domain)' routes to the instance '\(owner)' already; remove it there first")
+            }
+            try await Self.writeInstance(
+                db, from: current, to: next, sealedLicenceKey: nil, actor: actor, action: "instance.domain_verified", at: now,
+                context: ["domain": .string(domain.lowercased())]
+            )
+            return next
+        }
+    }
+
+    /// The slug of another live instance that `domain` routes to: its default domain or a verified custom one.
+    static func instanceRouting(_ db: any SQLDatabase, domain: String, except slug: String) async throws -> String? {
+        // Domain names hold no LIKE wildcards, so the pattern only narrows the rows decoded.
+        let rows = try await db.select().column("doc").from("wharf_instances")
+            .where("slug", .notEqual, SQLBind(slug)).where("doc", .like, SQLBind("%\"\(domain)\"%")).all()
+        for row in rows {
+            let other = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
+            guard other.state != .deleted else { continue }
+            if other.defaultDomain == domain || other.customDomains.contains(where: { $0.domain == domain && $0.verification == .verified }) {
+                return other.slug
+            }
+        }
+        return nil
+    }
+
     /// The instance's licence key, unsealed; for the parts of Wharf that hand it to the instance.
     public func licenceKey(slug: String) async throws -> String? {
         let sealed = try await read { db in
