@@ -57,7 +57,10 @@ public func buildApplication(
         services += [
             Reconciler(store: store, provider: provider, ingress: routes, clock: clock, ready: ready, logger: logger),
             HealthProber(store: store, provider: provider, ingress: routes, interval: configuration.probeInterval, clock: clock, ready: ready, logger: logger),
-            EdgeServer(routes: routes, host: configuration.host, port: configuration.edgePort, logger: logger, onListening: onEdgeListening),
+            EdgeServer(
+                routes: routes, host: configuration.host, port: configuration.edgePort, threads: configuration.edgeThreads, logger: logger,
+                onListening: onEdgeListening
+            ),
         ] as [any Service]
     }
     var app = Application(

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var baseDomain = "localhost"
     /// The edge, the reverse proxy in front of every instance (`WHARF_EDGE_PORT`; 0 picks a free one).
     public var edgePort = 8421
+    /// The edge's event-loop threads (`WHARF_EDGE_THREADS`): half the cores by default, because on the
+    /// local provider the edge shares the host with the instances it routes to (measured with
+    /// `scripts/bench/edge` on 2 cores: one thread halves the p99 against two).
+    public var edgeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// Where the local provider keeps each instance's data, logs and state (`WHARF_INSTANCES_DIR`);
     /// `instances/` in the data directory when unset.
     public var instancesDirectory: String?
@@ -64,6 +68,12 @@ public struct ServerConfiguration: Sendable {
                 throw WharfError(.configuration, "WHARF_EDGE_PORT must be a port number from 0 to 65535 (got '\(value)')")
             }
             configuration.edgePort = port
+        }
+        if let value = environment["WHARF_EDGE_THREADS"] {
+            guard let threads = Int(value), (1...256).contains(threads) else {
+                throw WharfError(.configuration, "WHARF_EDGE_THREADS must be a thread count from 1 to 256 (got '\(value)')")
+            }
+            configuration.edgeThreads = threads
         }
         if let value = environment["WHARF_INSTANCES_DIR"], !value.isEmpty { configuration.instancesDirectory = value }
         if let value = environment["WHARF_PRODUCT_COMMAND"] {
