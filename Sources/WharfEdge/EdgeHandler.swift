@@ -35,6 +35,9 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upgradeResponse: HTTPResponseHead?
     private var slug = ""
     private var readPending = false
+    /// Pipelined request parts read while the response before them was still open.
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var replaying = false
 
     init(routes: RouteTable) {
         self.routes = routes
@@ -48,7 +51,18 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Client side
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // A pipelined request waits until the response before it is done; reads stop meanwhile, so the
+        // queue holds at most one read's worth. (NIO's pipelining handler would do this too, but it
+        // stops and restarts reads around every request: two epoll_ctl calls per request.)
+        if !queued.isEmpty || (responseOpen && !requestOpen) {
+            return queued.append(part)
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             begin(head, context: context)
         case .body(let body):
@@ -106,14 +120,26 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         finishIfDone(context)
     }
 
-    /// Once request and response are both complete: close the connection if the client asked for that.
+    /// Once request and response are both complete: close the connection if the client asked for that,
+    /// otherwise go on with the requests the client pipelined meanwhile.
     private func finishIfDone(_ context: ChannelHandlerContext) {
         guard !requestOpen, !responseOpen else { return }
         forwarding = false
-        if !keepAlive { context.close(promise: nil) }
+        guard keepAlive else {
+            queued.removeAll()
+            return context.close(promise: nil)
+        }
+        guard !replaying else { return }
+        replaying = true
+        while !queued.isEmpty, !(responseOpen && !requestOpen) {
+            handle(queued.removeFirst(), context: context)
+        }
+        replaying = false
+        if queued.isEmpty { resumeClientReads() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        queued.removeAll()
         dropUpstream()
         context.fireChannelInactive()
     }
@@ -124,7 +150,7 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let upstreamChannel, !upstreamChannel.isWritable {
+        if !queued.isEmpty || upstreamChannel.map({ !$0.isWritable }) == true {
             readPending = true
         } else {
             context.read()
@@ -276,7 +302,6 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
             let client = context.pipeline.syncOperations
             try Self.remove(ByteToMessageHandler<HTTPRequestDecoder>.self, from: client)
-            try Self.remove(HTTPServerPipelineHandler.self, from: client)
             try Self.remove(HTTPServerProtocolErrorHandler.self, from: client)
             context.writeAndFlush(wrapOutboundOut(.head(response)), promise: nil)
             try Self.remove(HTTPResponseEncoder.self, from: client)

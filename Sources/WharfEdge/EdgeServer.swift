@@ -48,7 +48,10 @@ public struct EdgeServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Header validation is off: every header the edge writes was parsed from valid HTTP or set here.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
+                    // EdgeHandler orders pipelined requests itself.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false
+                    )
                     try channel.pipeline.syncOperations.addHandler(EdgeHandler(routes: routes))
                 }
             }

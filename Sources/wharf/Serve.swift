@@ -9,7 +9,7 @@ import WharfServer
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the Wharf control plane.",
-        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN (default localhost), WHARF_EDGE_PORT (default 8421), WHARF_INSTANCES_DIR, WHARF_PRODUCT_COMMAND (default: the demo product), WHARF_RECONCILE (default true), WHARF_LOG_LEVEL, WHARF_LOG_FORMAT (json|text); the SLA calendar: WHARF_SLA_TIMEZONE (IANA, default UTC), WHARF_SLA_WEEKEND (default saturday,sunday), WHARF_SLA_WORKING_HOURS (default 9-17), WHARF_SLA_HOLIDAYS (a file of YYYY-MM-DD [name] lines). Logs go to standard error."
+        discussion: "Environment: WHARF_DATABASE_URL (postgres://…), WHARF_MASTER_KEY, WHARF_DATA_DIR, WHARF_BASE_DOMAIN (default localhost), WHARF_EDGE_PORT (default 8421), WHARF_EDGE_THREADS (default half the cores), WHARF_INSTANCES_DIR, WHARF_PRODUCT_COMMAND (default: the demo product), WHARF_RECONCILE (default true), WHARF_LOG_LEVEL, WHARF_LOG_FORMAT (json|text); the SLA calendar: WHARF_SLA_TIMEZONE (IANA, default UTC), WHARF_SLA_WEEKEND (default saturday,sunday), WHARF_SLA_WORKING_HOURS (default 9-17), WHARF_SLA_HOLIDAYS (a file of YYYY-MM-DD [name] lines). Logs go to standard error."
     )
 
     @Option(help: "Address to listen on.") var host: String?

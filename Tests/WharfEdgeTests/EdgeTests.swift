@@ -63,6 +63,26 @@ struct EdgeTests {
         }
     }
 
+    @Test("pipelined requests are answered in order, edge pages among them, and Connection: close ends the connection")
+    func pipelining() async throws {
+        try await Self.with { edge, _, _ in
+            let connection = try RawConnection(port: edge)
+            try connection.send(
+                "GET /headers HTTP/1.1\r\nHost: acme-prod.localhost\r\nX-N: first\r\n\r\n"
+                    + "POST /echo HTTP/1.1\r\nHost: acme-prod.localhost\r\nContent-Length: 4\r\n\r\nping"
+                    + "GET / HTTP/1.1\r\nHost: nobody.localhost\r\n\r\n"
+                    + "GET /headers HTTP/1.1\r\nHost: acme-prod.localhost\r\nX-N: last\r\nConnection: close\r\n\r\n"
+            )
+            let answers = try connection.readToEnd()
+            let starts = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            #expect(starts == ["200", "200", "404", "200"])
+            let first = try #require(answers.range(of: "\"x-n\":[\"first\"]"))
+            let ping = try #require(answers.range(of: "\r\nping\r\n"))
+            let last = try #require(answers.range(of: "\"x-n\":[\"last\"]"))
+            #expect(first.upperBound < ping.lowerBound && ping.upperBound < last.lowerBound)
+        }
+    }
+
     @Test("unknown hosts get 404; suspended and starting instances 503 with a page that says so")
     func pages() async throws {
         try await Self.with { edge, upstream, routes in
