@@ -196,6 +196,11 @@ let package = Package(
         ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
         .testTarget(
+            name: "WharfCLITests",
+            dependencies: ["wharf", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WharfProvidersTests",
             dependencies: [
                 "WharfCore", "WharfProviders", "WharfTesting",

@@ -15,11 +15,11 @@ extension InstanceCommand {
         @OptionGroup var options: ClientOptions
         @Argument var slug: String
         @Argument var domain: String
-        @Option(help: "The domain's verification token.") var token: String
+        @Argument(help: "The domain's verification token, from `wharf instance show`.") var verificationToken: String
 
         func run() async throws {
             try await CommandFailure.exitOnError {
-                let instance = try await options.client.verifyDomain(slug, domain: domain, token: token)
+                let instance = try await options.client.verifyDomain(slug, domain: domain, token: verificationToken)
                 try options.emit(instance) { InstanceCommand.table(instance) }
             }
         }

@@ -167,7 +167,7 @@ struct InstanceCommand: AsyncParsableCommand {
     /// What to do for each unverified custom domain: the DNS record, or the local echo of its token.
     static func pendingDomains(_ instance: Instance) -> [(String, String)] {
         instance.customDomains.filter { $0.verification != .verified }.map {
-            ("verify \($0.domain)", "TXT \($0.challengeName) \"\($0.challengeValue)\" (locally: wharf instance verify-domain \(instance.slug) \($0.domain) --token \($0.verificationToken))")
+            ("verify \($0.domain)", "TXT \($0.challengeName) \"\($0.challengeValue)\" (locally: wharf instance verify-domain \(instance.slug) \($0.domain) \($0.verificationToken))")
         }
     }
 
