@@ -14,11 +14,14 @@ public enum TestFleet {
     }
 
     public static func with<T: Sendable>(
-        command: [String] = demoProduct, clock: @escaping @Sendable () -> Date = Date.init, _ body: (LocalProvider, String) async throws -> T
+        command: [String] = demoProduct, clock: @escaping @Sendable () -> Date = Date.init,
+        configure: (inout LocalProviderConfiguration) -> Void = { _ in }, _ body: (LocalProvider, String) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-local-\(UUID().uuidString)").path
         defer { removeFleet(in: directory) }
-        return try await body(LocalProvider(LocalProviderConfiguration(directory: directory, command: command), clock: clock), directory)
+        var configuration = LocalProviderConfiguration(directory: directory, command: command)
+        configure(&configuration)
+        return try await body(LocalProvider(configuration, clock: clock), directory)
     }
 
     /// Kills every product recorded under `directory` and removes it.

@@ -127,6 +127,40 @@ struct LocalProviderTests {
         }
     }
 
+    @Test("a running product's log is rotated when it grows too large; the product goes on writing to the fresh one")
+    func rotatesRunningLog() async throws {
+        // The demo product, with a numbered line logged beside it every 10 ms for as long as it runs.
+        let chatty = [
+            "/bin/sh", "-c",
+            #"p=$$; (i=0; while kill -0 $p 2>/dev/null; do i=$((i+1)); echo "line $i padding-padding-padding-padding"; sleep 0.01; done) & exec "$0" demo-product"#,
+            TestFleet.demoProduct[0],
+        ]
+        try await TestFleet.with(command: chatty, configure: { $0.rotateLogBytes = 2048; $0.keptLogs = 2 }) { provider, directory in
+            let want = Self.desired("acme-log")
+            try await provider.apply(.start(slug: want.slug), desired: want)
+            let pid = await provider.pid("acme-log")
+            let log = "\(directory)/acme-log/logs/product.log"
+            _ = try await Poll.until("the log is rotated twice") { () -> Bool? in
+                _ = await provider.observe("acme-log")
+                return FileManager.default.fileExists(atPath: "\(log).2") ? true : nil
+            }
+            #expect(!FileManager.default.fileExists(atPath: "\(log).3"))
+            #expect(await provider.pid("acme-log") == pid)
+            func numbers(_ path: String) throws -> [Int] {
+                try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").compactMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
+            }
+            let older = try numbers("\(log).2"), newer = try numbers("\(log).1")
+            #expect(!older.isEmpty && !newer.isEmpty && older.max()! < newer.max()!)
+            let current = try await Poll.until("the product writes to the truncated log") { () -> [Int]? in
+                let lines = try numbers(log)
+                return lines.isEmpty ? nil : lines
+            }
+            #expect(current.max()! > newer.max()!)
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int)
+            #expect(size < 64 * 1024)
+        }
+    }
+
     @Test("data is destroyed only when the product is stopped")
     func destroy() async throws {
         try await Self.with { provider, directory in

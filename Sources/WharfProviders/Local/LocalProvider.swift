@@ -82,6 +82,9 @@ public actor LocalProvider: Provider {
                 try? state.save(stateFile(slug))
             }
         }
+        // Observing is the provider's regular visit (every resync and probe), so it also keeps a running
+        // product's log in bounds.
+        if running { rotateLog(slug, inUse: true) }
         let recent = state.crashes.filter { now.timeIntervalSince($0) < configuration.crashWindow }
         let crashLoop = recent.count >= configuration.crashLoopThreshold
         var health: (healthy: Bool, version: String?) = (false, nil)
@@ -138,7 +141,9 @@ public actor LocalProvider: Provider {
     func probe(port: Int, secret: String) async -> (healthy: Bool, version: String?) {
         var health = HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/healthz")
         health.headers.add(name: "Authorization", value: "Bearer \(secret)")
-        let healthy = (try? await HTTPClient.shared.execute(health, timeout: .seconds(2)))?.status == .ok
+        // A product that does not answer at all is not asked twice.
+        guard let answer = try? await HTTPClient.shared.execute(health, timeout: .seconds(2)) else { return (false, nil) }
+        let healthy = answer.status == .ok
         guard let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/-/version"), timeout: .seconds(2)),
             let body = try? await response.body.collect(upTo: 64 * 1024),
             let version = try? JSONDecoder().decode([String: String].self, from: Data(buffer: body))["version"]
@@ -262,8 +267,10 @@ public actor LocalProvider: Provider {
         return environment
     }
 
-    /// Moves a large log aside before a start: `product.log` → `product.log.1` → … up to `keptLogs`.
-    func rotateLog(_ slug: String) {
+    /// Moves a log larger than `rotateLogBytes` aside: `product.log` → `product.log.1` → … up to `keptLogs`.
+    /// A log `inUse` by a running product is copied aside and truncated in place instead (logrotate's
+    /// copytruncate): the product appends to the same open file, now from its start.
+    func rotateLog(_ slug: String, inUse: Bool = false) {
         let log = logFile(slug)
         guard let size = (try? FileManager.default.attributesOfItem(atPath: log.path))?[.size] as? Int, size > configuration.rotateLogBytes else { return }
         let manager = FileManager.default
@@ -271,6 +278,12 @@ public actor LocalProvider: Provider {
         for index in stride(from: configuration.keptLogs - 1, through: 1, by: -1) {
             try? manager.moveItem(atPath: "\(log.path).\(index)", toPath: "\(log.path).\(index + 1)")
         }
-        try? manager.moveItem(atPath: log.path, toPath: "\(log.path).1")
+        guard inUse else {
+            try? manager.moveItem(atPath: log.path, toPath: "\(log.path).1")
+            return
+        }
+        guard (try? manager.copyItem(atPath: log.path, toPath: "\(log.path).1")) != nil, let handle = try? FileHandle(forWritingTo: log) else { return }
+        try? handle.truncate(atOffset: 0)
+        try? handle.close()
     }
 }

@@ -16,7 +16,8 @@ public struct LocalProviderConfiguration: Sendable {
     public var crashLoopThreshold = 5
     /// The longest a product gets to drain after SIGTERM before SIGKILL.
     public var stopTimeout: Duration = .seconds(15)
-    /// A product log is rotated when it is larger than this at start; `keptLogs` old ones are kept.
+    /// A product log is rotated when it is larger than this, at start and while it runs; `keptLogs` old
+    /// ones are kept.
     public var rotateLogBytes = 10 * 1024 * 1024
     public var keptLogs = 3
 
