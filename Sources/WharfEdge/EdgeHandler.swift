@@ -35,6 +35,7 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upgradeResponse: HTTPResponseHead?
     private var slug = ""
     private var readPending = false
+    private var clientAddress: (text: String?, bytes: [UInt8]?)?
     /// Pipelined request parts read while the response before them was still open.
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var replaying = false
@@ -80,8 +81,8 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let hostHeader = head.headers.first(name: "host") else { return answer(.badRequest, context) }
         let host = Self.hostname(hostHeader)
         guard let route = routes.route(host: host) else { return answer(.unknownHost(host), context) }
-        let address = context.channel.remoteAddress
-        guard route.admits(IPNetwork.bytes(of: address)) else { return answer(.refused(route.slug), context) }
+        let client = self.client(context)
+        guard route.admits(client.bytes) else { return answer(.refused(route.slug), context) }
         switch route.target {
         case .suspended: return answer(.suspended(route.slug), context)
         case .notReady: return answer(.notReady(route.slug), context)
@@ -92,9 +93,18 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             responseStarted = false
             upgradeRequested = ForwardedHeaders.isWebSocketUpgrade(head)
             connect(host: instanceHost, port: port, context: context)
-            let forwarded = ForwardedHeaders.request(head, clientAddress: address?.ipAddress, host: hostHeader, isUpgrade: upgradeRequested)
+            let forwarded = ForwardedHeaders.request(head, clientAddress: client.text, host: hostHeader, isUpgrade: upgradeRequested)
             sendUpstream(.head(forwarded), flush: false)
         }
+    }
+
+    /// The client's address, read once per connection: as text for `X-Forwarded-For`, as bytes for the allowlist.
+    private func client(_ context: ChannelHandlerContext) -> (text: String?, bytes: [UInt8]?) {
+        if let clientAddress { return clientAddress }
+        let address = context.channel.remoteAddress
+        let read = (address?.ipAddress, IPNetwork.bytes(of: address))
+        clientAddress = read
+        return read
     }
 
     /// The host name of a Host header: lower case, without the port or a trailing dot.
@@ -106,7 +116,7 @@ final class EdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             host = host[..<colon]
         }
         if host.hasSuffix(".") { host = host.dropLast() }
-        return host.lowercased()
+        return host.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) ? host.lowercased() : String(host)
     }
 
     /// Writes an edge page as the whole response; the rest of the request body is read and dropped.

@@ -8,8 +8,8 @@ enum ForwardedHeaders {
     /// Removes hop-by-hop headers and those `Connection` names. Framing headers (`Content-Length`,
     /// `Transfer-Encoding`) stay: the codecs on each side frame the message from them.
     static func strippingHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        // Most messages carry none: skip the copy then (the edge's hot path).
-        guard headers.contains(where: { hopByHop.contains($0.name.lowercased()) }) else { return headers }
+        // Most messages carry none: skip the copy then (the edge's hot path, so no lower-cased copies either).
+        guard headers.contains(where: { isHopByHop($0.name) }) else { return headers }
         var named = hopByHop
         for value in headers["connection"] {
             for token in value.split(separator: ",") { named.insert(token.filter { !$0.isWhitespace }.lowercased()) }
@@ -20,6 +20,15 @@ enum ForwardedHeaders {
         for (name, value) in headers where !named.contains(name.lowercased()) { result.add(name: name, value: value) }
         return result
     }
+
+    /// Whether `name` is one of `hopByHop`, in any case, without allocating.
+    static func isHopByHop(_ name: String) -> Bool {
+        hopByHopNames.contains { candidate in
+            candidate.count == name.utf8.count && zip(candidate, name.utf8).allSatisfy { $0 == ($1 | 0x20) || $0 == $1 }
+        }
+    }
+
+    private static let hopByHopNames = hopByHop.map { Array($0.utf8) }
 
     /// The request head sent to the instance. The edge is the first hop, so `X-Forwarded-*` a client sent
     /// is replaced, not trusted. A WebSocket upgrade keeps its `Upgrade` and `Connection: upgrade`.
