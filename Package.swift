@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "WharfProviders", targets: ["WharfProviders"]),
         .library(name: "WharfControlPlane", targets: ["WharfControlPlane"]),
         .library(name: "WharfEdge", targets: ["WharfEdge"]),
+        .library(name: "WharfInfra", targets: ["WharfInfra"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -99,6 +101,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "WharfInfra",
+            dependencies: ["WharfCore", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
@@ -176,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime", "WharfDemoProduct",
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime", "WharfDemoProduct", "WharfInfra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -195,6 +202,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
+        .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore"], swiftSettings: strict),
         .testTarget(
             name: "WharfCLITests",
             dependencies: ["wharf", .product(name: "ArgumentParser", package: "swift-argument-parser")],

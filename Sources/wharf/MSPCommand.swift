@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import WharfCore
+import WharfInfra
+
+/// The managed services platform's daily loop on service specs (SPEC §8).
+struct MSPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msp", abstract: "Service specs: start, check and describe them.",
+        subcommands: [Init.self, Validate.self, Schema.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a commented starter spec.")
+        @Argument(help: "The service id: lower case letters, digits and dashes, at most 20 characters.") var id: String
+        @Option(help: "Where to write it.") var file = "service.yaml"
+
+        func run() throws {
+            guard id.range(of: "^[a-z][a-z0-9-]*[a-z0-9]$", options: .regularExpression) != nil, id.count <= 20 else {
+                throw ValidationError("'\(id)' is not a service id: use lower case letters, digits and dashes, at most 20 characters, like 'accounts'")
+            }
+            guard !FileManager.default.fileExists(atPath: file) else {
+                FileHandle.standardError.write(Data("error: \(file) exists already; choose another with --file [conflict]\n".utf8))
+                throw ExitCode(6)
+            }
+            try ServiceSpec.starter(id: id).write(toFile: file, atomically: true, encoding: .utf8)
+            print("wrote \(file); check it with: wharf msp validate \(file)")
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check specs and report every problem with file:line:column.",
+            discussion: "Exits 0 when every spec is valid, 3 when any has a problem."
+        )
+        @Argument(help: "Spec files.") var files: [String]
+        @Option(help: "table or json.") var output: OutputFormat = .table
+
+        func run() throws {
+            var problems: [SpecProblem] = []
+            for file in files {
+                do {
+                    _ = try ServiceSpec.load(yaml: try Self.read(file), file: file)
+                } catch {
+                    problems += error.problems
+                }
+            }
+            switch output {
+            case .json:
+                let list = problems.map { problem in
+                    JSONValue.object([
+                        "file": .string(problem.location.file), "line": .number(Double(problem.location.line)), "column": .number(Double(problem.location.column)),
+                        "path": .string(problem.path), "message": .string(problem.message),
+                    ])
+                }
+                print(String(decoding: try WharfJSON.encoder().encode(JSONValue.object(["valid": .bool(problems.isEmpty), "problems": .array(list)])), as: UTF8.self))
+            case .table:
+                for problem in problems { print(problem) }
+                if problems.isEmpty { print("\(files.count == 1 ? files[0] : "\(files.count) specs"): valid") }
+            }
+            if !problems.isEmpty { throw ExitCode(3) }
+        }
+
+        static func read(_ file: String) throws(SpecFailure) -> String {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw SpecFailure([SpecProblem(location: SpecLocation(file: file, line: 1, column: 1), path: "", message: "cannot read the file")])
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of service specs, for editors.")
+
+        func run() throws {
+            let encoder = WharfJSON.encoder()
+            encoder.outputFormatting.insert(.prettyPrinted)
+            print(String(decoding: try encoder.encode(ServiceSpec.jsonSchema), as: UTF8.self))
+        }
+    }
+}
