@@ -84,8 +84,7 @@ final class EchoHandler: ChannelInboundHandler, RemovableChannelHandler {
             case "/echo":
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case "/drip":
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "text/plain"]))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "first\n")))), promise: nil)
+                // Held back before "first" goes out: a client that reads it and releases at once finds it waiting.
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 drips.add { [eventLoop = context.eventLoop] in
                     eventLoop.execute {
@@ -94,6 +93,8 @@ final class EchoHandler: ChannelInboundHandler, RemovableChannelHandler {
                         context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
                     }
                 }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-type": "text/plain"]))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "first\n")))), promise: nil)
             default:
                 var headers: [String: [String]] = [:]
                 for (name, value) in head.headers { headers[name.lowercased(), default: []].append(value) }
