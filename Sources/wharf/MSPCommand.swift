@@ -6,8 +6,8 @@ import WharfInfra
 /// The managed services platform's daily loop on service specs (SPEC §8).
 struct MSPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "msp", abstract: "Service specs: start, check and describe them.",
-        subcommands: [Init.self, Validate.self, Schema.self]
+        commandName: "msp", abstract: "Service specs: start, check and describe them, and generate their infrastructure.",
+        subcommands: [Init.self, Validate.self, Generate.self, Schema.self]
     )
 
     struct Init: ParsableCommand {
@@ -66,6 +66,54 @@ struct MSPCommand: AsyncParsableCommand {
                 throw SpecFailure([SpecProblem(location: SpecLocation(file: file, line: 1, column: 1), path: "", message: "cannot read the file")])
             }
             return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate Terraform JSON for every environment of each spec.",
+            discussion: """
+                Writes <out>/<service>/<environment>/{project,iam,cloudrun,monitoring}/*.tf.json; files whose contents \
+                did not change are not touched, and generated files no longer generated are removed. Nothing is \
+                written unless every spec is valid (exit 3). With --check nothing is written: exits 1 when the \
+                output is stale, for CI.
+                """
+        )
+        @Argument(help: "Spec files.") var files: [String]
+        @Option(help: "The output directory.") var out = "terraform"
+        @Flag(help: "Only check that the output is current; exit 1 when it is not.") var check = false
+
+        func run() throws {
+            var problems: [SpecProblem] = []
+            var specs: [ServiceSpec] = []
+            for file in files {
+                do {
+                    specs.append(try ServiceSpec.load(yaml: try Validate.read(file), file: file))
+                } catch {
+                    problems += error.problems
+                }
+            }
+            var owners: [String: String] = [:]
+            for (file, spec) in zip(files, specs) {
+                if let other = owners.updateValue(file, forKey: spec.service.id) {
+                    problems.append(SpecProblem(location: SpecLocation(file: file, line: 1, column: 1), path: "service.id", message: "'\(spec.service.id)' is also the service id in \(other)"))
+                }
+            }
+            guard problems.isEmpty else {
+                for problem in problems { print(problem) }
+                print("nothing generated: fix the problems above")
+                throw ExitCode(3)
+            }
+            let directory = OutputDirectory(root: URL(filePath: out))
+            let report = try directory.sync(specs.flatMap { $0.terraform() }, owned: Set(specs.map(\.service.id)), check: check)
+            for path in report.changed { print("\(check ? "stale" : "wrote") \(out)/\(path)") }
+            for path in report.removed { print("\(check ? "not generated any more" : "removed") \(out)/\(path)") }
+            if check, !report.isCurrent {
+                print("\(out) is stale: run wharf msp generate \(files.joined(separator: " ")) --out \(out)")
+                throw ExitCode(1)
+            }
+            let summary = "\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged"
+            print(check ? "\(out) is current (\(report.unchanged) files)" : summary)
         }
     }
 
