@@ -191,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "wharf-bench",
             dependencies: [
-                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfProviders", "WharfTesting",
+                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfProviders", "WharfTesting", "WharfInfra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -201,8 +201,8 @@ let package = Package(
             path: "Benchmarks/wharf-bench",
             swiftSettings: strict
         ),
-        .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore"], swiftSettings: strict),
-        .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore"], swiftSettings: strict),
+        .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore", "WharfTesting"], swiftSettings: strict),
+        .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore", "WharfTesting"], swiftSettings: strict),
         .testTarget(
             name: "WharfCLITests",
             dependencies: ["wharf", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -7,7 +7,7 @@ import WharfInfra
 struct MSPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msp", abstract: "Service specs: start, check and describe them, and generate their infrastructure.",
-        subcommands: [Init.self, Validate.self, Generate.self, Schema.self]
+        subcommands: [Init.self, Validate.self, Generate.self, Ops.self, Schema.self]
     )
 
     struct Init: ParsableCommand {
@@ -84,30 +84,14 @@ struct MSPCommand: AsyncParsableCommand {
         @Flag(help: "Only check that the output is current; exit 1 when it is not.") var check = false
 
         func run() throws {
-            var problems: [SpecProblem] = []
-            var specs: [ServiceSpec] = []
-            for file in files {
-                do {
-                    specs.append(try ServiceSpec.load(yaml: try Validate.read(file), file: file))
-                } catch {
-                    problems += error.problems
-                }
-            }
-            var owners: [String: String] = [:]
-            for (file, spec) in zip(files, specs) {
-                if let other = owners.updateValue(file, forKey: spec.service.id) {
-                    problems.append(SpecProblem(location: SpecLocation(file: file, line: 1, column: 1), path: "service.id", message: "'\(spec.service.id)' is also the service id in \(other)"))
-                }
-            }
-            guard problems.isEmpty else {
-                for problem in problems { print(problem) }
-                print("nothing generated: fix the problems above")
-                throw ExitCode(3)
-            }
+            let specs = try MSPCommand.loadAll(files)
             let directory = OutputDirectory(root: URL(filePath: out))
             let report = try directory.sync(specs.flatMap { $0.terraform() }, owned: Set(specs.map(\.service.id)), check: check)
-            for path in report.changed { print("\(check ? "stale" : "wrote") \(out)/\(path)") }
-            for path in report.removed { print("\(check ? "not generated any more" : "removed") \(out)/\(path)") }
+            // Every file when checking (CI wants the list); when writing, only a short list.
+            if check || report.changed.count + report.removed.count <= 40 {
+                for path in report.changed { print("\(check ? "stale" : "wrote") \(out)/\(path)") }
+                for path in report.removed { print("\(check ? "not generated any more" : "removed") \(out)/\(path)") }
+            }
             if check, !report.isCurrent {
                 print("\(out) is stale: run wharf msp generate \(files.joined(separator: " ")) --out \(out)")
                 throw ExitCode(1)
@@ -115,6 +99,63 @@ struct MSPCommand: AsyncParsableCommand {
             let summary = "\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged"
             print(check ? "\(out) is current (\(report.unchanged) files)" : summary)
         }
+    }
+
+    struct Ops: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the operations docs (Markdown) of each spec's environments.",
+            discussion: "Without --out, prints the docs; with it, writes <out>/<service>/<environment>.md, touching only what changed."
+        )
+        @Argument(help: "Spec files.") var files: [String]
+        @Option(help: "Only this environment.") var environment: String?
+        @Option(help: "The output directory; without it the docs are printed.") var out: String?
+
+        func run() throws {
+            let specs = try MSPCommand.loadAll(files)
+            var docs = specs.flatMap { $0.operationsDocs() }
+            if let environment {
+                docs = docs.filter { $0.path.hasSuffix("/\(environment).md") }
+                guard !docs.isEmpty else {
+                    let known = Set(specs.flatMap { $0.environments.map(\.id) }).sorted().joined(separator: ", ")
+                    FileHandle.standardError.write(Data("error: no environment '\(environment)'; the specs have \(known) [not_found]\n".utf8))
+                    throw ExitCode(5)
+                }
+            }
+            guard let out else {
+                print(docs.map(\.contents).joined(separator: "\n---\n\n"), terminator: "")
+                return
+            }
+            let report = try OutputDirectory(root: URL(filePath: out)).sync(docs, owned: environment == nil ? Set(specs.map(\.service.id)) : [], suffix: ".md", check: false)
+            for path in report.changed { print("wrote \(out)/\(path)") }
+            for path in report.removed { print("removed \(out)/\(path)") }
+            print("\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged")
+        }
+    }
+
+    /// Loads every spec, or prints every problem of all of them and exits 3: nothing is generated from a
+    /// set of specs with any problem, or with two specs claiming one service id.
+    static func loadAll(_ files: [String]) throws -> [ServiceSpec] {
+        var problems: [SpecProblem] = []
+        var specs: [ServiceSpec] = []
+        for file in files {
+            do {
+                specs.append(try ServiceSpec.load(yaml: try Validate.read(file), file: file))
+            } catch {
+                problems += error.problems
+            }
+        }
+        var owners: [String: String] = [:]
+        for (file, spec) in zip(files, specs) {
+            if let other = owners.updateValue(file, forKey: spec.service.id) {
+                problems.append(SpecProblem(location: SpecLocation(file: file, line: 1, column: 1), path: "service.id", message: "'\(spec.service.id)' is also the service id in \(other)"))
+            }
+        }
+        guard problems.isEmpty else {
+            for problem in problems { print(problem) }
+            print("nothing generated: fix the problems above")
+            throw ExitCode(3)
+        }
+        return specs
     }
 
     struct Schema: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WharfCore
+import WharfTesting
 
 @Suite("SLA working calendar")
 struct WorkingCalendarTests {
@@ -95,19 +96,6 @@ struct WorkingCalendarTests {
         #expect(error?.fieldErrors.map(\.field) == ["weekend"])
         let hours = #expect(throws: WharfError.self) { try WorkingCalendar(workingHours: 18..<25) }
         #expect(hours?.fieldErrors.map(\.field) == ["workingHours"])
-    }
-}
-
-/// A small deterministic generator, so property tests see the same inputs on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

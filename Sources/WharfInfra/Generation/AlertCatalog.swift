@@ -131,10 +131,10 @@ enum AlertCatalog {
         }
         let custom = context.spec.monitoring.customAlerts.map { alert in
             AlertDefinition(
-                id: alert.id, title: alert.description ?? alert.id,
-                meaning: alert.description ?? "`\(alert.query)` was \(alert.comparison.rawValue) \(alert.threshold) for \(alert.durationMinutes) minutes.",
+                id: alert.id, title: "\(alert.id) \(alert.comparison.rawValue) \(alert.threshold.formatted)",
+                meaning: alert.description ?? "`\(alert.query)` was \(alert.comparison.rawValue) \(alert.threshold.formatted) for \(alert.durationMinutes) minutes.",
                 firstSteps: "Run the query in Metrics Explorer to see which series crossed the threshold.",
-                condition: .promQL("(\(alert.query)) \(alert.comparison == .above ? ">" : "<") \(alert.threshold)"),
+                condition: .promQL("(\(alert.query)) \(alert.comparison == .above ? ">" : "<") \(alert.threshold.formatted)"),
                 durationMinutes: alert.durationMinutes, critical: false
             )
         }
@@ -145,4 +145,9 @@ enum AlertCatalog {
         let value = ratio * 100
         return value.rounded() == value ? "\(Int(value))%" : "\(value)%"
     }
+}
+
+extension Double {
+    /// `100` rather than `100.0`; fractions as they are.
+    var formatted: String { rounded() == self && abs(self) < 1e15 ? String(Int64(self)) : "\(self)" }
 }

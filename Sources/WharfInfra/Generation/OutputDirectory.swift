@@ -19,9 +19,9 @@ public struct OutputDirectory: Sendable {
         self.root = root
     }
 
-    /// Writes `files`, and removes generated files (`*.tf.json`) under `owned` top-level folders that are no
-    /// longer generated. With `check`, only reports what it would do.
-    public func sync(_ files: [GeneratedFile], owned: Set<String>, check: Bool) throws -> Report {
+    /// Writes `files`, and removes generated files (names ending in `suffix`) under `owned` top-level folders
+    /// that are no longer generated. With `check`, only reports what it would do.
+    public func sync(_ files: [GeneratedFile], owned: Set<String>, suffix: String = ".tf.json", check: Bool) throws -> Report {
         var report = Report()
         let fileManager = FileManager.default
         for file in files {
@@ -38,7 +38,7 @@ public struct OutputDirectory: Sendable {
         }
         let generated = Set(files.map(\.path))
         for folder in owned.sorted() {
-            for path in Self.generatedFiles(under: root.appending(path: folder), relativeTo: folder) where !generated.contains(path) {
+            for path in Self.generatedFiles(under: root.appending(path: folder), relativeTo: folder, suffix: suffix) where !generated.contains(path) {
                 report.removed.append(path)
                 if !check { try fileManager.removeItem(at: root.appending(path: path)) }
             }
@@ -46,8 +46,8 @@ public struct OutputDirectory: Sendable {
         return report
     }
 
-    private static func generatedFiles(under folder: URL, relativeTo prefix: String) -> [String] {
+    private static func generatedFiles(under folder: URL, relativeTo prefix: String, suffix: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: folder.path) else { return [] }
-        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".tf.json") }.map { "\(prefix)/\($0)" }.sorted()
+        return enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(suffix) }.map { "\(prefix)/\($0)" }.sorted()
     }
 }

@@ -32,6 +32,17 @@ enum ProjectStack {
             "auto_create_subnetworks": false,
             "depends_on": ["google_project_service.compute"],
         ])
+        // Cloud Run and the managed databases need no inbound rule: nothing from outside the network gets in.
+        module.resource("google_compute_firewall", "deny_ingress", [
+            "project": "${google_project.project.project_id}",
+            "name": "deny-ingress",
+            "network": "${google_compute_network.network.id}",
+            "direction": "INGRESS",
+            "priority": 65534,
+            "source_ranges": ["0.0.0.0/0"],
+            "deny": [["protocol": "all"]],
+            "log_config": ["metadata": "INCLUDE_ALL_METADATA"],
+        ])
         module.resource("google_compute_subnetwork", "subnetwork", [
             "project": "${google_project.project.project_id}",
             "name": .string(context.region),

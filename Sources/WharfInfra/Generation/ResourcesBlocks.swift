@@ -11,7 +11,7 @@ enum ResourcesBlocks {
         if let dataset = resources.bigQueryDataset { addBigQuery(dataset, to: &module, env: &env, context) }
     }
 
-    /// PostgreSQL 16 on a private IP only, TLS required, IAM login for the workload (no password exists),
+    /// PostgreSQL 18 on a private IP only, TLS required, IAM login for the workload (no password exists),
     /// point-in-time recovery and 90 retained backups, and the logging flags audits ask for.
     private static func addPostgreSQL(_ postgreSQL: PostgreSQLResource, to module: inout TerraformModule, env: inout [String: JSONValue], _ context: StackContext) {
         let protected = !context.environment.allowDestroys
@@ -25,7 +25,7 @@ enum ResourcesBlocks {
             "project": "${local.project_id}",
             "name": .string(context.service),
             "region": .string(context.region),
-            "database_version": "POSTGRES_16",
+            "database_version": "POSTGRES_18",
             "deletion_protection": .bool(protected),
             "settings": [
                 "tier": .string("db-custom-\(postgreSQL.cpu)-\(postgreSQL.memoryGB * 1024)"),

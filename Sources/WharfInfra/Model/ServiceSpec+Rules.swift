@@ -1,6 +1,12 @@
 /// The rules across fields, checked after every field was read (SPEC §8).
 extension ServiceSpec {
-    static let reservedEnv: Set<String> = ["PORT", "DIAGNOSTICS_SECRET", "ENVIRONMENT_ID", "DATABASE_URL", "REDIS_URL"]
+    /// Set by the platform: the runtime contract and the addresses of the environment's resources.
+    static let reservedEnv: Set<String> = [
+        "PORT", "HOST", "DIAGNOSTICS_SECRET", "ENVIRONMENT_ID", "DATABASE_URL", "PGHOST", "PGUSER", "PGDATABASE", "PGSSLMODE",
+        "REDIS_URL", "REDIS_AUTH", "REDIS_CA_CERT", "BIGQUERY_PROJECT", "BIGQUERY_DATASET",
+    ]
+    /// Secret Manager secrets the platform creates in every environment.
+    static let reservedSecrets: Set<String> = ["diagnostics", "redis-auth"]
 
     func check(_ reading: SpecReading) {
         var seen: [String: Int] = [:]
@@ -12,6 +18,10 @@ extension ServiceSpec {
                 seen[environment.id] = index
             }
             environment.check(at: path, kind: service.kind, reading)
+            let projectID = "\(service.id)-\(environment.id)"
+            if projectID.count < 6 {
+                reading.problem("\(path).id", "the project id '\(projectID)' (<service>-<environment>) is shorter than GCP's 6 characters; use a longer environment id")
+            }
         }
         if let rollout {
             var staged: Set<String> = []
@@ -35,8 +45,14 @@ extension ServiceSpec {
 
 extension ServiceEnvironment {
     func check(at path: String, kind: ServiceKind, _ reading: SpecReading) {
-        if category == .external, domain == nil {
+        if category == .external, domain == nil, kind == .service {
             reading.problem(path, "an external environment needs a domain: it is served only through the CDN")
+        }
+        if category == .external, allowDestroys {
+            reading.problem("\(path).allowDestroys", "an external environment keeps deletion protection: customers' data lives there; turn it off in a test environment instead")
+        }
+        if kind == .job, domain != nil {
+            reading.problem("\(path).domain", "a job serves no requests, so it has no domain")
         }
         if !Instances.cpuCounts.contains(instances.cpu) {
             reading.problem("\(path).instances.cpu", "\(instances.cpu) CPUs is not offered; use 1, 2, 4, 6 or 8")
@@ -60,13 +76,20 @@ extension ServiceEnvironment {
         for name in Set(env.keys).intersection(secretEnv.keys).sorted() {
             reading.problem("\(path).secretEnv.\(name)", "\(name) is in env as well; a variable comes from one or the other")
         }
+        for (name, secret) in secretEnv.sorted(by: { $0.key < $1.key }) where ServiceSpec.reservedSecrets.contains(secret) {
+            reading.problem("\(path).secretEnv.\(name)", "the secret '\(secret)' is the platform's own; name another")
+        }
         if let database = resources.postgreSQL {
+            reportDuplicates(database.databases, at: "\(path).resources.postgreSQL.databases", reading)
             if !PostgreSQLResource.cpuCounts.contains(database.cpu) {
                 reading.problem("\(path).resources.postgreSQL.cpu", "\(database.cpu) vCPUs is not offered; use 1, 2, 4, 8, 16 or 32")
             } else if Double(database.memoryGB) < 0.9 * Double(database.cpu) || Double(database.memoryGB) > 6.5 * Double(database.cpu) {
                 let low = Int((0.9 * Double(database.cpu)).rounded(.up)), high = Int(6.5 * Double(database.cpu))
                 reading.problem("\(path).resources.postgreSQL.memoryGB", "\(database.memoryGB) GB does not fit \(database.cpu) vCPU; use \(low) to \(high) GB")
             }
+        }
+        if let dataset = resources.bigQueryDataset {
+            reportDuplicates(dataset.tables.map { $0.lowercased() }, at: "\(path).resources.bigQueryDataset.tables", reading)
         }
         switch (kind, schedule) {
         case (.job, nil):
@@ -84,6 +107,15 @@ extension ServiceEnvironment {
             }
         case (.service, nil):
             break
+        }
+    }
+
+    private func reportDuplicates(_ names: [String], at path: String, _ reading: SpecReading) {
+        var seen: [String: Int] = [:]
+        for (index, name) in names.enumerated() {
+            if let first = seen.updateValue(index, forKey: name) {
+                reading.problem("\(path)[\(index)]", "'\(name)' is listed twice; [\(first)] has it too")
+            }
         }
     }
 }
