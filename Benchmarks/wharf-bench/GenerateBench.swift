@@ -19,12 +19,15 @@ struct GenerateBench: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: work) }
         let directory = OutputDirectory(root: work)
         print("\(specs) specs × \(environments) environments, \(runs) runs (release build)")
-        var memory: [Double] = [], first: [Double] = [], again: [Double] = []
+        var reading: [Double] = [], memory: [Double] = [], first: [Double] = [], again: [Double] = []
         var filesPerRun = 0, rewritten = 0
         for _ in 0..<runs {
             try? FileManager.default.removeItem(at: work)
             var files: [GeneratedFile] = []
             var owned: Set<String> = []
+            reading.append(try seconds {
+                for (index, text) in texts.enumerated() { _ = try ServiceSpec.load(yaml: text, file: "svc-\(index).yaml") }
+            })
             memory.append(try seconds {
                 files = []
                 for (index, text) in texts.enumerated() {
@@ -45,6 +48,7 @@ struct GenerateBench: ParsableCommand {
         func line(_ name: String, _ values: [Double]) -> String {
             "\(name.padding(toLength: 58, withPad: " ", startingAt: 0)) best \(format(values.min()!)) s, worst \(format(values.max()!)) s"
         }
+        print(line("validate only", reading))
         print(line("validate + generate in memory (target 3 s)", memory))
         print(line("  + write \(filesPerRun) files to an empty directory", zip(memory, first).map(+)))
         print(line("validate + generate + compare, nothing changed", again))

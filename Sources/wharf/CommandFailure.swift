@@ -9,11 +9,23 @@ enum CommandFailure {
         do {
             try await body()
         } catch let error as WharfError {
-            var text = "error: \(error.message) [\(error.code.rawValue)]\n"
-            for field in error.fieldErrors { text += "  \(field.field): \(field.message)\n" }
-            FileHandle.standardError.write(Data(text.utf8))
-            throw ExitCode(exitCode(for: error.code))
+            try exit(with: error)
         }
+    }
+
+    static func exitOnError(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as WharfError {
+            try exit(with: error)
+        }
+    }
+
+    private static func exit(with error: WharfError) throws -> Never {
+        var text = "error: \(error.message) [\(error.code.rawValue)]\n"
+        for field in error.fieldErrors { text += "  \(field.field): \(field.message)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+        throw ExitCode(exitCode(for: error.code))
     }
 
     static func exitCode(for code: ErrorCode) -> Int32 {

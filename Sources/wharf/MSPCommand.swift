@@ -7,7 +7,7 @@ import WharfInfra
 struct MSPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "msp", abstract: "Service specs: start, check and describe them, and generate their infrastructure.",
-        subcommands: [Init.self, Validate.self, Generate.self, Ops.self, Schema.self]
+        subcommands: [Init.self, Validate.self, Generate.self, Ops.self, Schema.self, Up.self, Logs.self, Database.self]
     )
 
     struct Init: ParsableCommand {

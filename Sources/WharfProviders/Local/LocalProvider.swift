@@ -186,7 +186,7 @@ public actor LocalProvider: Provider {
             }
             rotateLog(slug)
             killStrays(slug)
-            let port = try ProcessTable.freePort()
+            let port = try LoopbackPort.free()
             let pid = try ProcessTable.spawn(
                 configuration.command, environment: environment(desired, port: port, secret: state.diagnosticsSecret), logPath: logFile(slug).path
             )
