@@ -205,7 +205,7 @@ let package = Package(
         .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore", "WharfTesting"], swiftSettings: strict),
         .testTarget(
             name: "WharfCLITests",
-            dependencies: ["wharf", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["wharf", "WharfCore", "WharfTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -73,8 +73,10 @@ extension MSPCommand {
                 let status = try ServiceProcess.run(command, environment: variables, logFile: logFile) { pid in
                     let run = LocalRun(pid: pid, port: port, postgres: postgres?.url, databases: environment.resources.postgreSQL?.databases ?? [], logFile: logFile.path)
                     try? JSONEncoder().encode(run).write(to: LocalRun.file(service: spec.service.id, environment: environment.id))
-                    print("\(spec.service.id) (\(environment.id)) on http://127.0.0.1:\(port); health: curl -H 'Authorization: Bearer \(contract.diagnosticsSecret)' http://127.0.0.1:\(port)/-/healthz")
-                    if let postgres { print("database: \(postgres.url)/\(environment.resources.postgreSQL!.databases[0]) (wharf msp db connect \(spec.service.id) \(environment.id) --exec)") }
+                    // Written at once (not through print's buffer), so it shows before the service's own output.
+                    var banner = "\(spec.service.id) (\(environment.id)) on http://127.0.0.1:\(port); health: curl -H 'Authorization: Bearer \(contract.diagnosticsSecret)' http://127.0.0.1:\(port)/-/healthz\n"
+                    if let postgres { banner += "database: \(postgres.url)/\(environment.resources.postgreSQL!.databases[0]) (wharf msp db connect \(spec.service.id) \(environment.id) --exec)\n" }
+                    FileHandle.standardOutput.write(Data(banner.utf8))
                 }
                 try? FileManager.default.removeItem(at: LocalRun.file(service: spec.service.id, environment: environment.id))
                 if status != 0 { throw ExitCode(status) }
