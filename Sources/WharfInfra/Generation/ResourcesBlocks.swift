@@ -15,43 +15,10 @@ enum ResourcesBlocks {
     /// point-in-time recovery and 90 retained backups, and the logging flags audits ask for.
     private static func addPostgreSQL(_ postgreSQL: PostgreSQLResource, to module: inout TerraformModule, env: inout [String: JSONValue], _ context: StackContext) {
         let protected = !context.environment.allowDestroys
-        let flags: [(String, String)] = [
-            ("cloudsql.iam_authentication", "on"), ("max_connections", "\(postgreSQL.maxConnections)"),
-            ("log_checkpoints", "on"), ("log_connections", "on"), ("log_disconnections", "on"), ("log_lock_waits", "on"),
-            ("log_min_messages", "error"), ("log_min_error_statement", "error"), ("log_temp_files", "0"), ("log_min_duration_statement", "-1"),
-            ("log_hostname", "on"), ("log_duration", "on"), ("log_statement", "ddl"), ("cloudsql.enable_pgaudit", "on"), ("pgaudit.log", "ddl,role"),
-        ]
-        module.resource("google_sql_database_instance", "postgresql", [
-            "project": "${local.project_id}",
-            "name": .string(context.service),
-            "region": .string(context.region),
-            "database_version": "POSTGRES_18",
-            "deletion_protection": .bool(protected),
-            "settings": [
-                "tier": .string("db-custom-\(postgreSQL.cpu)-\(postgreSQL.memoryGB * 1024)"),
-                "edition": "ENTERPRISE",
-                "availability_type": postgreSQL.highAvailability ? "REGIONAL" : "ZONAL",
-                "deletion_protection_enabled": .bool(protected),
-                "disk_type": "PD_SSD",
-                "disk_autoresize": true,
-                "ip_configuration": [
-                    "ipv4_enabled": false,
-                    "private_network": "${local.network_id}",
-                    "ssl_mode": "ENCRYPTED_ONLY",
-                    "enable_private_path_for_google_cloud_services": true,
-                ],
-                "backup_configuration": [
-                    "enabled": true,
-                    "point_in_time_recovery_enabled": true,
-                    "start_time": "03:00",
-                    "transaction_log_retention_days": 7,
-                    "backup_retention_settings": ["retained_backups": 90, "retention_unit": "COUNT"],
-                ],
-                "maintenance_window": ["day": 7, "hour": 4, "update_track": "stable"],
-                "insights_config": ["query_insights_enabled": true, "record_client_address": false],
-                "database_flags": .array(flags.map { ["name": .string($0.0), "value": .string($0.1)] }),
-            ],
-        ])
+        module.resource("google_sql_database_instance", "postgresql", CloudSQLBlock.instance(CloudSQLBlock.Settings(
+            name: context.service, region: context.region, tier: "db-custom-\(postgreSQL.cpu)-\(postgreSQL.memoryGB * 1024)",
+            highAvailability: postgreSQL.highAvailability, maxConnections: postgreSQL.maxConnections, protected: protected
+        )))
         for database in postgreSQL.databases {
             module.resource("google_sql_database", database, [
                 "project": "${local.project_id}",
