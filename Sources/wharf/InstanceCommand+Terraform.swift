@@ -33,10 +33,9 @@ extension InstanceCommand {
                     instance = try await options.client.instance(slug)
                 }
                 let report = try OutputDirectory(root: URL(filePath: out)).sync(instance.terraform(region: region), owned: [slug], check: check)
-                for path in report.changed { print("\(check ? "stale" : "wrote") \(out)/\(path)") }
-                for path in report.removed { print("\(check ? "not generated any more" : "removed") \(out)/\(path)") }
+                report.printFiles(under: out, check: check)
                 if check, !report.isCurrent { throw ExitCode(1) }
-                print(check ? "\(out)/\(slug) is current" : "\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged")
+                print(check ? "\(out)/\(slug) is current" : report.summary)
             }
         }
     }

@@ -28,16 +28,12 @@ extension MSPCommand {
                     : #"resource.type="cloud_run_revision" AND resource.labels.service_name="\#(spec.service.id)""#
                 let command = ["gcloud", "beta", "logging", "tail", filter, "--project", project, "--format", "value(timestamp,severity,textPayload,jsonPayload.message)"]
                 guard exec else {
-                    print(Self.shell(command))
+                    print(LocalTools.shellQuoted(command))
                     print("# or in the console: https://console.cloud.google.com/logs/query?project=\(project)")
                     return
                 }
                 try replaceProcess(with: command)
             }
-        }
-
-        static func shell(_ command: [String]) -> String {
-            command.map { $0.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:@,".contains($0) } ? $0 : "'\($0.replacing("'", with: "'\\''"))'" }.joined(separator: " ")
         }
     }
 
@@ -70,21 +66,21 @@ extension MSPCommand {
                     if let local = LocalRun.current(service: spec.service.id, environment: environment.id), let server = local.postgres {
                         let command = ["psql", "\(server)/\(name)?sslmode=disable"]
                         if exec { try replaceProcess(with: command) }
-                        print(Logs.shell(command))
+                        print(LocalTools.shellQuoted(command))
                         return
                     }
                     let instance = "\(spec.service.id)-\(environment.id):\(environment.region.rawValue):\(spec.service.id)"
                     let proxy = ["cloud-sql-proxy", "--auto-iam-authn", "--private-ip", "--port", "15432", instance]
                     let psql = #"psql "host=127.0.0.1 port=15432 dbname=\#(name) user=$(gcloud config get-value account) sslmode=disable""#
                     guard exec else {
-                        print("\(Logs.shell(proxy)) &")
+                        print("\(LocalTools.shellQuoted(proxy)) &")
                         print(psql)
                         return
                     }
                     guard LocalTools.which("cloud-sql-proxy") != nil, LocalTools.which("psql") != nil, LocalTools.which("gcloud") != nil else {
                         throw WharfError(.configuration, "--exec needs cloud-sql-proxy, psql and gcloud on PATH; run the printed commands instead (wharf msp db connect without --exec)")
                     }
-                    try replaceProcess(with: ["sh", "-c", "\(Logs.shell(proxy)) & proxy=$!; trap 'kill $proxy' EXIT; sleep 2; \(psql)"])
+                    try replaceProcess(with: ["sh", "-c", "\(LocalTools.shellQuoted(proxy)) & proxy=$!; trap 'kill $proxy' EXIT; sleep 2; \(psql)"])
                 }
             }
         }

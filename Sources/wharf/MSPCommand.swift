@@ -87,17 +87,12 @@ struct MSPCommand: AsyncParsableCommand {
             let specs = try MSPCommand.loadAll(files)
             let directory = OutputDirectory(root: URL(filePath: out))
             let report = try directory.sync(specs.flatMap { $0.terraform() }, owned: Set(specs.map(\.service.id)), check: check)
-            // Every file when checking (CI wants the list); when writing, only a short list.
-            if check || report.changed.count + report.removed.count <= 40 {
-                for path in report.changed { print("\(check ? "stale" : "wrote") \(out)/\(path)") }
-                for path in report.removed { print("\(check ? "not generated any more" : "removed") \(out)/\(path)") }
-            }
+            report.printFiles(under: out, check: check)
             if check, !report.isCurrent {
                 print("\(out) is stale: run wharf msp generate \(files.joined(separator: " ")) --out \(out)")
                 throw ExitCode(1)
             }
-            let summary = "\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged"
-            print(check ? "\(out) is current (\(report.unchanged) files)" : summary)
+            print(check ? "\(out) is current (\(report.unchanged) files)" : report.summary)
         }
     }
 
@@ -126,9 +121,8 @@ struct MSPCommand: AsyncParsableCommand {
                 return
             }
             let report = try OutputDirectory(root: URL(filePath: out)).sync(docs, owned: environment == nil ? Set(specs.map(\.service.id)) : [], suffix: ".md", check: false)
-            for path in report.changed { print("wrote \(out)/\(path)") }
-            for path in report.removed { print("removed \(out)/\(path)") }
-            print("\(report.changed.count) written, \(report.removed.count) removed, \(report.unchanged) unchanged")
+            report.printFiles(under: out, check: false, limit: .max)
+            print(report.summary)
         }
     }
 

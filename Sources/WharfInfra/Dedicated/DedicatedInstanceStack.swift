@@ -46,10 +46,7 @@ enum DedicatedInstanceStack {
         for api in ["compute", "container", "sqladmin", "servicenetworking", "logging", "monitoring"] {
             module.resource("google_project_service", api, ["project": "${local.project_id}", "service": .string("\(api).googleapis.com"), "disable_on_destroy": false])
         }
-        module.resource("google_project_iam_audit_config", "all_services", [
-            "project": "${google_project.instance.project_id}", "service": "allServices",
-            "audit_log_config": [["log_type": "ADMIN_READ"], ["log_type": "DATA_READ"], ["log_type": "DATA_WRITE"]],
-        ])
+        NetworkBlocks.auditAllServices(&module, project: "${google_project.instance.project_id}")
     }
 
     private static func addNetwork(_ module: inout TerraformModule, _ instance: Instance, region: String) {
@@ -60,21 +57,10 @@ enum DedicatedInstanceStack {
             "project": "${local.project_id}", "name": "nodes", "region": .string(region), "network": "${local.network_id}",
             "ip_cidr_range": "10.0.0.0/20", "private_ip_google_access": true,
             "secondary_ip_range": [["range_name": "pods", "ip_cidr_range": "10.4.0.0/14"], ["range_name": "services", "ip_cidr_range": "10.8.0.0/20"]],
-            "log_config": ["aggregation_interval": "INTERVAL_10_MIN", "flow_sampling": 0.5, "metadata": "INCLUDE_ALL_METADATA"],
+            "log_config": NetworkBlocks.flowLogs,
         ])
-        module.resource("google_compute_firewall", "deny_ingress", [
-            "project": "${local.project_id}", "name": "deny-ingress", "network": "${local.network_id}", "direction": "INGRESS",
-            "priority": 65534, "source_ranges": ["0.0.0.0/0"], "deny": [["protocol": "all"]], "log_config": ["metadata": "INCLUDE_ALL_METADATA"],
-        ])
-        module.resource("google_compute_global_address", "private_services", [
-            "project": "${local.project_id}", "name": "private-services", "purpose": "VPC_PEERING", "address_type": "INTERNAL",
-            "prefix_length": 20, "network": "${local.network_id}",
-        ])
-        module.resource("google_service_networking_connection", "private_services", [
-            "network": "${local.network_id}", "service": "servicenetworking.googleapis.com",
-            "reserved_peering_ranges": ["${google_compute_global_address.private_services.name}"],
-            "depends_on": ["google_project_service.servicenetworking"],
-        ])
+        NetworkBlocks.denyIngress(&module, project: "${local.project_id}", network: "${local.network_id}")
+        NetworkBlocks.privateServices(&module, project: "${local.project_id}", network: "${local.network_id}")
         module.resource("google_compute_router", "router", ["project": "${local.project_id}", "name": "router", "region": .string(region), "network": "${local.network_id}"])
         var nat: [String: JSONValue] = [
             "project": "${local.project_id}", "name": "nat", "region": .string(region), "router": "${google_compute_router.router.name}",
@@ -202,13 +188,5 @@ extension Instance {
     /// The Terraform of this instance's dedicated project, in `<slug>/` (see `DedicatedInstanceStack`).
     public func terraform(region: String = "us-central1") -> [GeneratedFile] {
         DedicatedInstanceStack.module(self, region: region).files.sorted { $0.key < $1.key }.map { GeneratedFile(path: "\(slug)/\($0.key)", contents: $0.value) }
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ character: Character) -> String {
-        var text = self
-        while text.last == character { text.removeLast() }
-        return text
     }
 }

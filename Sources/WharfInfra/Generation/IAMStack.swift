@@ -67,24 +67,3 @@ enum IAMStack {
         ])
     }
 }
-
-extension String {
-    /// A Terraform block name from an id: `cloudsql.instanceUser` → `cloudsql_instance_user`, `stripe-key`
-    /// → `stripe_key`, `STRIPE_KEY` → `stripe_key`.
-    var snakeCased: String {
-        var name = ""
-        var previous: Character?
-        for character in self {
-            if character == "-" || character == "." {
-                name.append("_")
-            } else if character.isUppercase {
-                if let previous, previous.isLowercase || previous.isNumber { name.append("_") }
-                name.append(contentsOf: character.lowercased())
-            } else {
-                name.append(character)
-            }
-            previous = character
-        }
-        return name
-    }
-}

@@ -89,11 +89,3 @@ enum MonitoringStack {
         ]
     }
 }
-
-extension String {
-    /// Text Terraform must take literally: `${` and `%{` would otherwise start an expression or directive.
-    var terraformEscaped: String {
-        guard contains("{") else { return self }
-        return replacing("${", with: "$${").replacing("%{", with: "%%{")
-    }
-}

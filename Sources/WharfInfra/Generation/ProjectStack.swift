@@ -32,17 +32,7 @@ enum ProjectStack {
             "auto_create_subnetworks": false,
             "depends_on": ["google_project_service.compute"],
         ])
-        // Cloud Run and the managed databases need no inbound rule: nothing from outside the network gets in.
-        module.resource("google_compute_firewall", "deny_ingress", [
-            "project": "${google_project.project.project_id}",
-            "name": "deny-ingress",
-            "network": "${google_compute_network.network.id}",
-            "direction": "INGRESS",
-            "priority": 65534,
-            "source_ranges": ["0.0.0.0/0"],
-            "deny": [["protocol": "all"]],
-            "log_config": ["metadata": "INCLUDE_ALL_METADATA"],
-        ])
+        NetworkBlocks.denyIngress(&module, project: "${google_project.project.project_id}", network: "${google_compute_network.network.id}")
         module.resource("google_compute_subnetwork", "subnetwork", [
             "project": "${google_project.project.project_id}",
             "name": .string(context.region),
@@ -50,30 +40,13 @@ enum ProjectStack {
             "network": "${google_compute_network.network.id}",
             "ip_cidr_range": "10.0.0.0/20",
             "private_ip_google_access": true,
-            "log_config": ["aggregation_interval": "INTERVAL_10_MIN", "flow_sampling": 0.5, "metadata": "INCLUDE_ALL_METADATA"],
+            "log_config": NetworkBlocks.flowLogs,
         ])
         if needsPrivateServices(environment) {
-            module.resource("google_compute_global_address", "private_services", [
-                "project": "${google_project.project.project_id}",
-                "name": "private-services",
-                "purpose": "VPC_PEERING",
-                "address_type": "INTERNAL",
-                "prefix_length": 20,
-                "network": "${google_compute_network.network.id}",
-            ])
-            module.resource("google_service_networking_connection", "private_services", [
-                "network": "${google_compute_network.network.id}",
-                "service": "servicenetworking.googleapis.com",
-                "reserved_peering_ranges": ["${google_compute_global_address.private_services.name}"],
-                "depends_on": ["google_project_service.servicenetworking"],
-            ])
+            NetworkBlocks.privateServices(&module, project: "${google_project.project.project_id}", network: "${google_compute_network.network.id}")
         }
         if context.policy.auditLogging {
-            module.resource("google_project_iam_audit_config", "all_services", [
-                "project": "${google_project.project.project_id}",
-                "service": "allServices",
-                "audit_log_config": [["log_type": "ADMIN_READ"], ["log_type": "DATA_READ"], ["log_type": "DATA_WRITE"]],
-            ])
+            NetworkBlocks.auditAllServices(&module, project: "${google_project.project.project_id}")
         }
 
         module.output("project_id", "${google_project.project.project_id}", "The environment's project.")
