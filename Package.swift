@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "WharfProviders",
             dependencies: [
-                "WharfCore",
+                "WharfCore", "WharfInfra",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

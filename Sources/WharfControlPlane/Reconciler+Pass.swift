@@ -33,6 +33,9 @@ extension Reconciler {
             logger.warning("\(failure)", metadata: ["instance": "\(slug)"])
         }
         var instance = target.instance
+        if let addresses = seen.egressAddresses, addresses != instance.egressStaticIPs {
+            instance = try await store.recordEgressAddresses(slug: slug, addresses)
+        }
         let logTail = seen.crashLoop ? await provider.logs(slug, after: nil, limit: 5).lines : []
         if let event = RegistryProgress.event(for: instance, seen: seen, failure: failure, logTail: logTail) {
             instance = try await store.applyEvent(slug: slug, event, actor: .system)

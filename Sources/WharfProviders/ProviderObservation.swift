@@ -19,10 +19,12 @@ public struct ProviderObservation: Sendable, Equatable {
     public var processID: Int32?
     /// Where the product listens (`host:port`), while it runs; the edge routes there.
     public var endpoint: String?
+    /// The static egress addresses the provider reserved, when it reserves any; recorded on the instance.
+    public var egressAddresses: [String]?
 
     public init(
         observed: ObservedInstance, launch: LaunchSpec? = nil, hasData: Bool = false, crashes: [Date] = [], crashLoop: Bool = false, unreportedCrashes: [Date] = [],
-        processID: Int32? = nil, endpoint: String? = nil
+        processID: Int32? = nil, endpoint: String? = nil, egressAddresses: [String]? = nil
     ) {
         self.observed = observed
         self.launch = launch
@@ -32,6 +34,7 @@ public struct ProviderObservation: Sendable, Equatable {
         self.unreportedCrashes = unreportedCrashes
         self.processID = processID
         self.endpoint = endpoint
+        self.egressAddresses = egressAddresses
     }
 
     public var recentCrashes: Int { crashes.count }

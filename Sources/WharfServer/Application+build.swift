@@ -30,19 +30,14 @@ public func buildApplication(
         logger.logLevel = configuration.logLevel
         return logger
     }()
+    // Before the store opens: a provider that cannot run stops the start with nothing to close.
+    let provider = try makeProvider(configuration, clock: clock)
     if case .sqlite = configuration.databaseLocation {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     }
     let store = try await Store.open(
         configuration.databaseLocation, secrets: try MasterKey.load(configuration), baseDomain: configuration.baseDomain,
         calendar: configuration.slaCalendar, clock: clock, logger: logger
-    )
-    let provider = LocalProvider(
-        LocalProviderConfiguration(
-            directory: URL(fileURLWithPath: configuration.resolvedInstancesDirectory).standardizedFileURL.path,
-            command: configuration.productCommand ?? LocalProviderConfiguration.demoProduct
-        ),
-        clock: clock
     )
     let routes = RouteTable()
     let router = try buildRouter(store: store, provider: provider, configuration: configuration)
@@ -69,7 +64,7 @@ public func buildApplication(
         services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            await provider.setWharfURL("http://\(configuration.host):\(port)")
+            await (provider as? LocalProvider)?.setWharfURL("http://\(configuration.host):\(port)")
             await onListening(configuration.host, port)
         },
         logger: logger
@@ -84,6 +79,17 @@ public func buildApplication(
 }
 
 /// The router alone, for tests that drive it in-process.
+/// The provider the configuration names; the gcp provider refuses to start without all it needs.
+func makeProvider(_ configuration: ServerConfiguration, clock: @escaping @Sendable () -> Date) throws -> any Provider {
+    let directory = URL(fileURLWithPath: configuration.resolvedInstancesDirectory).standardizedFileURL.path
+    switch configuration.provider {
+    case .local:
+        return LocalProvider(LocalProviderConfiguration(directory: directory, command: configuration.productCommand ?? LocalProviderConfiguration.demoProduct), clock: clock)
+    case .gcp:
+        return try GCPProvider(GCPProviderConfiguration.fromEnvironment(directory: directory), clock: clock)
+    }
+}
+
 func buildRouter(store: Store, provider: any Provider, configuration: ServerConfiguration) throws -> Router<WharfRequestContext> {
     let router = Router(context: WharfRequestContext.self)
     router.add(middleware: ProblemMiddleware())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WharfCore
+import WharfServer
 
 // Wharf's closed value sets parse straight from the command line.
 extension Plan: ExpressibleByArgument {}
@@ -11,6 +12,7 @@ extension LifecycleEvent: ExpressibleByArgument {}
 extension Role: ExpressibleByArgument {}
 extension RequestKind: ExpressibleByArgument {}
 extension RequestState: ExpressibleByArgument {}
+extension ServerConfiguration.ProviderKind: ExpressibleByArgument {}
 
 extension SLADuration: ExpressibleByArgument {
     public init?(argument: String) {

@@ -3,13 +3,7 @@ import WharfCore
 
 /// Small helpers for running the local tools `wharf msp` drives.
 enum LocalTools {
-    static func which(_ name: String) -> String? {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(folder)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    static func which(_ name: String) -> String? { Executable.find(name) }
 
     /// A command as one line to paste into a shell: words with other characters than these are quoted.
     static func shellQuoted(_ command: [String]) -> String {

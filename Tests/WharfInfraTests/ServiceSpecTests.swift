@@ -1,5 +1,6 @@
 import Testing
 import WharfCore
+import WharfTesting
 
 @testable import WharfInfra
 

@@ -1,5 +1,6 @@
 import Foundation
 import WharfCore
+import WharfTesting
 
 @testable import WharfInfra
 
@@ -85,16 +86,4 @@ struct GeneratedStacks {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension JSONValue {
-    subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
-        return nil
-    }
-
-    subscript(index: Int) -> JSONValue? {
-        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
-        return nil
-    }
 }

@@ -9,14 +9,19 @@ import Glibc
 /// (pg_ctl start) is still seen to finish.
 public enum Spawn {
     /// Spawns `command` (an absolute path first) with `environment`, standard input from /dev/null and
-    /// standard output and error appended to `outputPath`; in a new session when `newSession`.
-    public static func start(_ command: [String], environment: [String: String], outputPath: String, newSession: Bool) throws -> pid_t {
+    /// standard output and error appended to `outputPath` (error to `errorPath` when given); in a new
+    /// session when `newSession`.
+    public static func start(_ command: [String], environment: [String: String], outputPath: String, errorPath: String? = nil, newSession: Bool) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         // An inherited listening socket would keep our ports bound after we exit.
         _ = addCloseFrom(&actions, 3)
         var attributes = posix_spawnattr_t()

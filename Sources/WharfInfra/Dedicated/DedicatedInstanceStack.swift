@@ -17,6 +17,8 @@ enum DedicatedInstanceStack {
         module.variable("folder_id", type: "string", "The folder instance projects live in (folders/…).")
         module.variable("cloudflare_zone_id", type: "string", "The Cloudflare zone of the default domains (\(instance.defaultDomain.split(separator: ".").dropFirst().joined(separator: "."))).")
         module.variable("gke_security_group", type: "string", "The Google group whose member groups get Kubernetes RBAC in the cluster (gke-security-groups@your-domain).")
+        module.variable("running", type: "bool", "False while the instance is suspended: the node pool scales to zero and the database stops; data is kept.", default: true)
+        module.variable("deletion_protection", type: "bool", "Set to false only to destroy the instance once its data retention has passed.", default: true)
         module.locals["project_id"] = "${google_project.instance.project_id}"
         module.locals["network_id"] = "${google_compute_network.network.id}"
 
@@ -41,7 +43,7 @@ enum DedicatedInstanceStack {
         module.resource("google_project", "instance", [
             "project_id": "${var.project_id}", "name": .string(String("inst-\(instance.slug)".prefix(30))),
             "folder_id": "${var.folder_id}", "billing_account": "${var.billing_account}",
-            "auto_create_network": false, "deletion_policy": "PREVENT",
+            "auto_create_network": false, "deletion_policy": "${var.deletion_protection ? \"PREVENT\" : \"DELETE\"}",
         ])
         for api in ["compute", "container", "sqladmin", "servicenetworking", "logging", "monitoring"] {
             module.resource("google_project_service", api, ["project": "${local.project_id}", "service": .string("\(api).googleapis.com"), "disable_on_destroy": false])
@@ -97,7 +99,7 @@ enum DedicatedInstanceStack {
         module.resource("google_container_cluster", "cluster", [
             "project": "${local.project_id}", "name": "instance", "location": .string(region),
             "network": "${local.network_id}", "subnetwork": "${google_compute_subnetwork.nodes.id}",
-            "remove_default_node_pool": true, "initial_node_count": 1, "deletion_protection": true,
+            "remove_default_node_pool": true, "initial_node_count": 1, "deletion_protection": "${var.deletion_protection}",
             "enable_shielded_nodes": true, "enable_intranode_visibility": true,
             "ip_allocation_policy": ["cluster_secondary_range_name": "pods", "services_secondary_range_name": "services"],
             "private_cluster_config": ["enable_private_nodes": true, "enable_private_endpoint": false, "master_ipv4_cidr_block": "172.16.0.0/28"],
@@ -114,7 +116,7 @@ enum DedicatedInstanceStack {
         ])
         module.resource("google_container_node_pool", "nodes", [
             "project": "${local.project_id}", "name": "nodes", "location": .string(region),
-            "cluster": "${google_container_cluster.cluster.name}", "node_count": JSONValue(nodes),
+            "cluster": "${google_container_cluster.cluster.name}", "node_count": .string("${var.running ? \(nodes) : 0}"),
             "management": ["auto_repair": true, "auto_upgrade": true],
             "node_config": [
                 "machine_type": .string(machine), "disk_type": "pd-ssd", "disk_size_gb": 100, "image_type": "COS_CONTAINERD",
@@ -132,8 +134,9 @@ enum DedicatedInstanceStack {
         let day = (Weekday.allCases.firstIndex(of: window.day) ?? 6) + 1
         module.resource("google_sql_database_instance", "postgresql", CloudSQLBlock.instance(CloudSQLBlock.Settings(
             name: "instance", region: region, tier: instance.plan == .enterprise ? "db-custom-4-16384" : "db-custom-2-8192",
-            highAvailability: instance.plan == .enterprise, maxConnections: 200, protected: true,
-            retainedBackups: max(instance.backupPolicy.retentionDays, 7), maintenanceDay: day, maintenanceHour: window.startHour
+            highAvailability: instance.plan == .enterprise, maxConnections: 200, protected: "${var.deletion_protection}",
+            retainedBackups: max(instance.backupPolicy.retentionDays, 7), maintenanceDay: day, maintenanceHour: window.startHour,
+            activationPolicy: "${var.running ? \"ALWAYS\" : \"NEVER\"}"
         )))
         // Cloud SQL's backups are daily; the snapshot schedule follows the instance's own interval.
         let interval = instance.backupPolicy.intervalHours

@@ -10,12 +10,15 @@ enum CloudSQLBlock {
         var tier: String
         var highAvailability: Bool
         var maxConnections: Int
-        var protected: Bool
+        /// `true`, or an expression, so an instance's module can lift protection just before it is destroyed.
+        var protected: JSONValue
         var retainedBackups = 90
         /// 1 (Monday) to 7, and the hour (UTC) maintenance may start.
         var maintenanceDay = 7
         var maintenanceHour = 4
         var network = "${local.network_id}"
+        /// `ALWAYS`, or an expression that stops the database while its owner is suspended.
+        var activationPolicy: JSONValue = "ALWAYS"
     }
 
     static func instance(_ settings: Settings) -> JSONValue {
@@ -30,12 +33,13 @@ enum CloudSQLBlock {
             "name": .string(settings.name),
             "region": .string(settings.region),
             "database_version": "POSTGRES_18",
-            "deletion_protection": .bool(settings.protected),
+            "deletion_protection": settings.protected,
             "settings": [
                 "tier": .string(settings.tier),
+                "activation_policy": settings.activationPolicy,
                 "edition": "ENTERPRISE",
                 "availability_type": settings.highAvailability ? "REGIONAL" : "ZONAL",
-                "deletion_protection_enabled": .bool(settings.protected),
+                "deletion_protection_enabled": settings.protected,
                 "disk_type": "PD_SSD",
                 "disk_autoresize": true,
                 "ip_configuration": [

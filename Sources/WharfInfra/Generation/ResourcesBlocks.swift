@@ -17,7 +17,7 @@ enum ResourcesBlocks {
         let protected = !context.environment.allowDestroys
         module.resource("google_sql_database_instance", "postgresql", CloudSQLBlock.instance(CloudSQLBlock.Settings(
             name: context.service, region: context.region, tier: "db-custom-\(postgreSQL.cpu)-\(postgreSQL.memoryGB * 1024)",
-            highAvailability: postgreSQL.highAvailability, maxConnections: postgreSQL.maxConnections, protected: protected
+            highAvailability: postgreSQL.highAvailability, maxConnections: postgreSQL.maxConnections, protected: .bool(protected)
         )))
         for database in postgreSQL.databases {
             module.resource("google_sql_database", database, [

@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// local provider the edge shares the host with the instances it routes to (measured with
     /// `scripts/bench/edge` on 2 cores: one thread halves the p99 against two).
     public var edgeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    /// Where instances run (`WHARF_PROVIDER`): `local` processes on this machine, or `gcp`, which applies
+    /// each instance's generated Terraform and is configured by `WHARF_GCP_*` (see `GCPProviderConfiguration`).
+    public var provider: ProviderKind = .local
     /// Where the local provider keeps each instance's data, logs and state (`WHARF_INSTANCES_DIR`);
     /// `instances/` in the data directory when unset.
     public var instancesDirectory: String?
@@ -75,6 +78,10 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.edgeThreads = threads
         }
+        if let value = environment["WHARF_PROVIDER"] {
+            guard let kind = ProviderKind(rawValue: value) else { throw WharfError(.configuration, "WHARF_PROVIDER must be local or gcp (got '\(value)')") }
+            configuration.provider = kind
+        }
         if let value = environment["WHARF_INSTANCES_DIR"], !value.isEmpty { configuration.instancesDirectory = value }
         if let value = environment["WHARF_PRODUCT_COMMAND"] {
             let words = value.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -101,7 +108,9 @@ public struct ServerConfiguration: Sendable {
         return configuration
     }
 
-    /// The local provider's directory for instances.
+    public enum ProviderKind: String, Sendable, CaseIterable { case local, gcp }
+
+    /// The provider's directory for instances: their data and logs (local) or Terraform modules (gcp).
     public var resolvedInstancesDirectory: String {
         instancesDirectory ?? (dataDirectory as NSString).appendingPathComponent("instances")
     }

@@ -96,6 +96,15 @@ extension Store {
         }
     }
 
+    /// Records the static egress addresses the provider reserved for the instance, as the system.
+    public func recordEgressAddresses(slug: String, _ addresses: [String]) async throws -> Instance {
+        try await mutateInstance(slug: slug, actor: .system, action: "instance.egress_recorded") { current in
+            var next = current
+            next.egressStaticIPs = addresses
+            return (next, nil)
+        }
+    }
+
     /// Marks a custom domain verified when the requester echoes its token (the local stand-in for a DNS TXT
     /// lookup), unless another instance routes that domain already.
     public func verifyCustomDomain(slug: String, domain: String, _ request: DomainVerificationRequest, actor: Actor) async throws -> Instance {
