@@ -65,8 +65,14 @@ extension MSPCommand {
                     try server.start(databases: database.databases)
                     contract.postgresServer = server.url
                 }
+                var redis: LocalRedis?
+                defer { redis?.stop() }
                 if environment.resources.redis != nil {
-                    throw WharfError(.configuration, "the spec asks for Redis, and wharf msp up cannot start a local Redis yet; remove it from a local copy of the spec to run without it")
+                    let server = LocalRedis(directory: directory.appending(path: "redis"), port: try LoopbackPort.free(), password: TokenSecret.generate())
+                    redis = server
+                    try server.start()
+                    contract.redisURL = server.url
+                    contract.redisPassword = server.password
                 }
                 let logFile = directory.appending(path: "service.log")
                 let variables = try contract.variables(for: spec, environment: environment)
@@ -76,6 +82,7 @@ extension MSPCommand {
                     // Written at once (not through print's buffer), so it shows before the service's own output.
                     var banner = "\(spec.service.id) (\(environment.id)) on http://127.0.0.1:\(port); health: curl -H 'Authorization: Bearer \(contract.diagnosticsSecret)' http://127.0.0.1:\(port)/-/healthz\n"
                     if let postgres { banner += "database: \(postgres.url)/\(environment.resources.postgreSQL!.databases[0]) (wharf msp db connect \(spec.service.id) \(environment.id) --exec)\n" }
+                    if let redis { banner += "redis: \(redis.url) (password in the service's REDIS_AUTH)\n" }
                     FileHandle.standardOutput.write(Data(banner.utf8))
                 }
                 try? FileManager.default.removeItem(at: LocalRun.file(service: spec.service.id, environment: environment.id))

@@ -75,6 +75,36 @@ struct MSPUpTests {
         #expect(throws: WharfError.self) { try LocalTools.output(["psql", url, "-tAc", "SELECT 1"]) }
     }
 
+    @Test("a spec with Redis gets a local Redis that needs its password, keeps its data between runs, and stops with up")
+    func upRunsRedis() throws {
+        let work = FileManager.default.temporaryDirectory.appending(path: "wharf-up-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let service = "cache-\(UInt32.random(in: 0...UInt32.max))"
+        defer {
+            try? FileManager.default.removeItem(at: work)
+            try? FileManager.default.removeItem(at: LocalRun.directory(service: service, environment: "dev"))
+        }
+        let spec = work.appending(path: "cache.yaml").path
+        try """
+            service: {id: \(service), name: Cache, owners: [qa]}
+            build: {image: us-docker.pkg.dev/acme/images/cache}
+            environments:
+              - {id: dev, category: test, resources: {redis: {memoryGB: 1}}}
+            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let cli = #"redis-cli -u "$REDIS_URL" --no-auth-warning"#
+        func up(_ script: String) throws -> String {
+            try LocalTools.output([Self.wharf, "msp", "up", service, "dev", "--spec", spec, "--", "sh", "-c", script])
+        }
+        let first = try up(#"\#(cli) PING; \#(cli) -a "$REDIS_AUTH" SET greeting hello; echo "url=$REDIS_URL""#)
+        #expect(first.contains("NOAUTH"), "\(first)")
+        #expect(first.contains("OK"), "\(first)")
+        let url = try #require(first.split(separator: "\n").first { $0.hasPrefix("url=redis://127.0.0.1:") }).dropFirst(4)
+        // Stopped with up: nothing answers there any more.
+        #expect(throws: WharfError.self) { try LocalTools.output(["redis-cli", "-u", String(url), "PING"]) }
+        let second = try up(#"\#(cli) -a "$REDIS_AUTH" GET greeting"#)
+        #expect(second.contains("hello"), "\(second)")
+    }
+
     @Test("up refuses to start without a value for every secret, naming the variable and the secret")
     func missingSecret() throws {
         let work = FileManager.default.temporaryDirectory.appending(path: "wharf-up-\(UUID().uuidString)")
