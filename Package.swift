@@ -168,6 +168,7 @@ let package = Package(
             name: "WharfTesting",
             dependencies: [
                 "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -39,7 +39,9 @@ public struct Store: Service {
     /// Applies pending schema migrations; returns the versions applied.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await Migrator(engine: engine, migrations: Migrations.all, table: "wharf_schema_migrations").migrate(now: now())
+        let applied = try await Migrator(engine: engine, migrations: Migrations.all, table: "wharf_schema_migrations").migrate(now: now())
+        try await fillGatewayTokenHashes()
+        return applied
     }
 
     /// The current time, in whole seconds so values round-trip through JSON unchanged.

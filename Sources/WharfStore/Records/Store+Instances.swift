@@ -6,7 +6,7 @@ extension Store {
     /// Validates and creates an instance in state `requested`; the licence key, if any, is sealed.
     public func createInstance(_ draft: InstanceDraft, actor: Actor, idempotency: IdempotencyKey? = nil) async throws -> Created<Instance> {
         let (validated, licenceKey) = try draft.validated(now: now(), baseDomain: baseDomain)
-        let sealed = try licenceKey.map { Data(try secrets.seal($0)) }
+        let sealed = try licenceKey.map(seal(licenceKey:))
         return try await idempotent(idempotency, conflict: "an instance with slug '\(validated.slug)' exists already") { db in
             let instance = try await Self.insertInstance(db, validated, sealedLicenceKey: sealed)
             try await Self.appendAudit(db, at: instance.createdAt, actor: actor, action: "instance.create", target: "instance:\(instance.slug)", detail: instance)
@@ -15,7 +15,7 @@ extension Store {
     }
 
     /// Inserts a validated new instance after checking its customer exists and its slug was never used.
-    static func insertInstance(_ db: any SQLDatabase, _ validated: Instance, sealedLicenceKey sealed: Data?, fieldPrefix: String = "") async throws -> Instance {
+    static func insertInstance(_ db: any SQLDatabase, _ validated: Instance, sealedLicenceKey sealed: SealedLicenceKey?, fieldPrefix: String = "") async throws -> Instance {
         guard let customer = try await customerRow(db, id: validated.customerID) else {
             throw WharfError.invalid([FieldError(fieldPrefix + "customerId", "not_found", "no customer with id '\(validated.customerID)'; create it first")])
         }
@@ -28,10 +28,10 @@ extension Store {
         var instance = validated
         instance.customerName = customer.name
         try await db.insert(into: "wharf_instances")
-            .columns("slug", "customer_id", "state", "plan", "channel", "doc", "licence_key_sealed")
+            .columns("slug", "customer_id", "state", "plan", "channel", "doc", "licence_key_sealed", "gateway_token_hash")
             .values(
                 SQLBind(instance.slug), SQLBind(instance.customerID), SQLBind(instance.state.rawValue), SQLBind(instance.plan.rawValue),
-                SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed)
+                SQLBind(instance.channel.rawValue), SQLBind(try JSONColumn.encode(instance)), SQLBind(sealed?.sealed), SQLBind(sealed?.gatewayTokenHash)
             )
             .run()
         try await markReconcileDue(db, slug: instance.slug, at: instance.createdAt)
@@ -84,7 +84,7 @@ extension Store {
         let now = now()
         return try await mutateInstance(slug: slug, actor: actor, action: "instance.update") { current in
             let (next, licenceKey) = try patch.applied(to: current, now: now)
-            return (next, try licenceKey.map { Data(try secrets.seal($0)) })
+            return (next, try licenceKey.map(seal(licenceKey:)))
         }
     }
 
@@ -151,7 +151,7 @@ extension Store {
 
     /// Reads the instance under a row lock, applies `change`, writes the result and its audit entry.
     private func mutateInstance(
-        slug: String, actor: Actor, action: String, _ change: @escaping @Sendable (Instance) throws -> (Instance, Data?)
+        slug: String, actor: Actor, action: String, _ change: @escaping @Sendable (Instance) throws -> (Instance, SealedLicenceKey?)
     ) async throws -> Instance {
         let now = now()
         return try await write { db in
@@ -166,13 +166,15 @@ extension Store {
     /// Writes a changed instance and audits exactly what changed; `context` adds members to the audit detail
     /// (such as the request that caused the change).
     static func writeInstance(
-        _ db: any SQLDatabase, from current: Instance, to next: Instance, sealedLicenceKey sealedKey: Data?, actor: Actor, action: String, at now: Date,
+        _ db: any SQLDatabase, from current: Instance, to next: Instance, sealedLicenceKey sealedKey: SealedLicenceKey?, actor: Actor, action: String, at now: Date,
         context: [String: JSONValue] = [:]
     ) async throws {
         var update = db.update("wharf_instances")
             .set("state", to: SQLBind(next.state.rawValue)).set("plan", to: SQLBind(next.plan.rawValue))
             .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
-        if let sealedKey { update = update.set("licence_key_sealed", to: SQLBind(sealedKey)) }
+        if let sealedKey {
+            update = update.set("licence_key_sealed", to: SQLBind(sealedKey.sealed)).set("gateway_token_hash", to: SQLBind(sealedKey.gatewayTokenHash))
+        }
         try await update.where("slug", .equal, SQLBind(next.slug)).run()
         try await markReconcileDue(db, slug: next.slug, at: now)
         var detail = try JSONValue.changes(from: current, to: next, ignoring: ["updatedAt", "customerName"])

@@ -128,12 +128,12 @@ extension Store {
             var draft = draft
             if request.kind == .createTrial { draft.type = .trial }
             let (validated, licenceKey) = try Self.prefixingFields("parameters.instance.") { () throws(WharfError) in try draft.validated(now: now, baseDomain: baseDomain) }
-            let sealed = try licenceKey.map { Data(try secrets.seal($0)) }
+            let sealed = try licenceKey.map(seal(licenceKey:))
             desired = try await Self.insertInstance(db, validated, sealedLicenceKey: sealed, fieldPrefix: "parameters.instance.")
             try await Self.appendAudit(db, at: now, actor: actor, action: "instance.create", target: "instance:\(desired.slug)", detail: context.merging(["instance": try JSONValue(encoding: desired)]) { a, _ in a })
         } else if let current = instance {
             desired = try RequestEffect.apply(request.kind, parameters, to: current, now: now, retention: retention)
-            let sealed = try parameters.licenceKey.map { Data(try secrets.seal($0)) }
+            let sealed = try parameters.licenceKey.map(seal(licenceKey:))
             if desired != current || sealed != nil {
                 try await Self.writeInstance(db, from: current, to: desired, sealedLicenceKey: sealed, actor: actor, action: "instance.update", at: now, context: context)
             }

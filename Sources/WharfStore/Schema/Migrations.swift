@@ -142,5 +142,10 @@ enum Migrations {
                 .primaryKey("slug", "minute_ms")
                 .run()
         },
+        Migration(version: 5, name: "AI gateway token hashes") { db, _ in
+            // Filled for existing keys by `Store.migrate`, which can unseal them; written with every new key.
+            try await db.alter(table: "wharf_instances").column("gateway_token_hash", type: .text).run()
+            try await db.create(index: "wharf_instances_gateway_token_hash").on("wharf_instances").column("gateway_token_hash").unique().run()
+        },
     ]
 }

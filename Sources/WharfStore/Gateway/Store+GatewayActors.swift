@@ -1,0 +1,40 @@
+import Foundation
+import SQLKit
+import WharfCore
+
+/// Who is calling the AI gateway: the instance its token belongs to, with what decides whether it may.
+public struct GatewayActor: Sendable, Equatable {
+    public var slug: String
+    public var plan: Plan
+    public var state: InstanceState
+    public var aiGatewayAccess: Bool
+}
+
+extension Store {
+    /// The instance whose AI gateway token hashes to `tokenHash`, or nil for a token no instance has.
+    public func gatewayActor(tokenHash: String) async throws -> GatewayActor? {
+        try await read { db in
+            guard let row = try await db.select().column("doc").from("wharf_instances").where("gateway_token_hash", .equal, SQLBind(tokenHash)).first() else {
+                return nil
+            }
+            let instance = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
+            return GatewayActor(slug: instance.slug, plan: instance.plan, state: instance.state, aiGatewayAccess: instance.aiGatewayAccess)
+        }
+    }
+
+    /// Hashes the gateway tokens of keys sealed before the gateway existed; a no-op once every key has one.
+    func fillGatewayTokenHashes() async throws {
+        let rows = try await read { db in
+            try await db.select().columns("slug", "licence_key_sealed").from("wharf_instances")
+                .where("licence_key_sealed", .isNot, SQLLiteral.null).where("gateway_token_hash", .is, SQLLiteral.null).all()
+        }
+        for row in rows {
+            let slug = try row.decode(column: "slug", as: String.self)
+            let key = try secrets.open(Array(try row.decode(column: "licence_key_sealed", as: Data.self)))
+            let hash = GatewayToken.storedHash(GatewayToken.derive(licenceKey: key))
+            try await write { db in
+                try await db.update("wharf_instances").set("gateway_token_hash", to: SQLBind(hash)).where("slug", .equal, SQLBind(slug)).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/// How the fake upstream answers, changed by a test while it runs.
+public struct FakeLLMBehaviour: Sendable, Equatable {
+    /// Before the first byte of every answer.
+    public var delay: Duration = .zero
+    /// Between two streamed chunks.
+    public var chunkDelay: Duration = .zero
+    /// The words of every reply; a stream sends one chunk per word.
+    public var replyWords = 8
+    /// Answer every request with this status (a 5xx, or 429 with `retry-after`) in the API's error format.
+    public var failure: Int?
+    /// The `retry-after` seconds of a 429.
+    public var retryAfterSeconds = 7
+    /// Streams leave usage out, as some upstreams do when not asked or when cut short.
+    public var omitStreamUsage = false
+
+    public init() {}
+}
