@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "WharfControlPlane", targets: ["WharfControlPlane"]),
         .library(name: "WharfEdge", targets: ["WharfEdge"]),
         .library(name: "WharfInfra", targets: ["WharfInfra"]),
+        .library(name: "WharfGateway", targets: ["WharfGateway"]),
         .library(name: "WharfServer", targets: ["WharfServer"]),
         .library(name: "WharfClient", targets: ["WharfClient"]),
         .library(name: "WharfTesting", targets: ["WharfTesting"]),
@@ -139,6 +140,20 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "WharfGateway",
+            dependencies: [
+                "WharfCore", "WharfStore", "WharfRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "WharfServer",
             dependencies: [
                 "WharfCore", "WharfStore", "WharfRuntime", "WharfProviders", "WharfControlPlane", "WharfEdge",
@@ -167,7 +182,7 @@ let package = Package(
         .target(
             name: "WharfTesting",
             dependencies: [
-                "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders",
+                "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders", "WharfGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -203,6 +218,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WharfCoreTests", dependencies: ["WharfCore", "WharfTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "WharfGatewayTests",
+            dependencies: [
+                "WharfCore", "WharfGateway", "WharfStore", "WharfRuntime", "WharfTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore", "WharfTesting"], swiftSettings: strict),
         .testTarget(
             name: "WharfCLITests",
