@@ -156,7 +156,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
-                "WharfCore", "WharfStore", "WharfRuntime", "WharfProviders", "WharfControlPlane", "WharfEdge",
+                "WharfCore", "WharfStore", "WharfRuntime", "WharfProviders", "WharfControlPlane", "WharfEdge", "WharfGateway",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -207,7 +207,7 @@ let package = Package(
         .executableTarget(
             name: "wharf-bench",
             dependencies: [
-                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfProviders", "WharfTesting", "WharfInfra",
+                "WharfCore", "WharfClient", "WharfStore", "WharfRuntime", "WharfProviders", "WharfTesting", "WharfInfra", "WharfGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -55,6 +55,9 @@ public struct WharfClient: Sendable {
         try await send(.GET, "/v1/instances/\(escaped(slug))/logs", query: [("lines", lines.map(String.init)), ("offset", offset.map(String.init))])
     }
 
+    /// The instance's AI gateway token; reading it is audited.
+    public func gatewayToken(_ slug: String) async throws -> GatewayTokenAnswer { try await send(.GET, "/v1/instances/\(escaped(slug))/gateway-token") }
+
     public func history(_ slug: String, cursor: String? = nil) async throws -> Page<AuditEntry> {
         try await send(.GET, "/v1/instances/\(escaped(slug))/history", query: [("cursor", cursor), ("limit", "500")])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WharfCore
 
 /// How the gateway reaches the providers and what it accepts from instances.
 public struct GatewayConfiguration: Sendable {
@@ -25,5 +26,22 @@ public struct GatewayConfiguration: Sendable {
 
     public init(upstreams: [UpstreamAPI: Upstream]) {
         self.upstreams = upstreams
+    }
+}
+
+extension GatewayConfiguration {
+    /// Upstreams from `WHARF_AI_ANTHROPIC_URL` / `_KEY` and `WHARF_AI_OPENAI_URL` / `_KEY`; a provider
+    /// without a key is left out, and calls to its API answer that it is not configured.
+    public static func fromEnvironment(_ environment: [String: String]) throws(WharfError) -> GatewayConfiguration {
+        var upstreams: [UpstreamAPI: Upstream] = [:]
+        for (api, name, defaultURL) in [(UpstreamAPI.anthropic, "ANTHROPIC", "https://api.anthropic.com"), (.openAI, "OPENAI", "https://api.openai.com")] {
+            guard let key = environment["WHARF_AI_\(name)_KEY"], !key.isEmpty else { continue }
+            let url = environment["WHARF_AI_\(name)_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultURL
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme), parsed.host != nil else {
+                throw WharfError(.configuration, "WHARF_AI_\(name)_URL must be an http(s) URL such as \(defaultURL) (got '\(url)')")
+            }
+            upstreams[api] = Upstream(baseURL: url, apiKey: key)
+        }
+        return GatewayConfiguration(upstreams: upstreams)
     }
 }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import WharfControlPlane
 import WharfCore
 import WharfEdge
+import WharfGateway
 import WharfProviders
 import WharfRuntime
 import WharfStore
@@ -18,12 +19,14 @@ import WharfStore
 ///     `wharf serve` prints it. It is never logged.
 ///   - onListening: called with the bound address once the server accepts connections.
 ///   - onEdgeListening: called with the edge's port once it accepts connections.
+///   - onGatewayListening: called with the AI gateway's port once it accepts connections.
 public func buildApplication(
     _ configuration: ServerConfiguration,
     clock: @escaping @Sendable () -> Date = Date.init,
     onFirstAdminToken: @escaping @Sendable (IssuedToken) -> Void = { _ in },
     onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in },
-    onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in },
+    onGatewayListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let logger = {
         var logger = Logger(label: "wharf")
@@ -46,6 +49,12 @@ public func buildApplication(
         store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
         WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
     ]
+    let gatewayRouter = Router()
+    GatewayRoutes(store: store, configuration: configuration.gateway, logger: logger).add(to: gatewayRouter)
+    services.append(Application(
+        router: gatewayRouter, configuration: .init(address: .hostname(configuration.host, port: configuration.gatewayPort), serverName: "wharf-gateway"),
+        onServerRunning: { channel in await onGatewayListening(channel.localAddress?.port ?? configuration.gatewayPort) }, logger: logger
+    ))
     // The edge routes what the reconciler and the prober publish, so it runs only beside them.
     if configuration.reconcile {
         let ready: @Sendable () async -> Void = { await migrated.wait() }
@@ -101,6 +110,7 @@ func buildRouter(store: Store, provider: any Provider, configuration: ServerConf
     handlers.addCustomerRoutes(to: v1)
     handlers.addInstanceRoutes(to: v1)
     handlers.addInstanceHealthRoutes(to: v1)
+    handlers.addGatewayTokenRoute(to: v1)
     handlers.addAccessRoutes(to: v1)
     handlers.addRequestRoutes(to: v1)
     handlers.addWebhookRoutes(to: v1)

@@ -26,6 +26,7 @@ public enum TestServer {
         }
         configuration.port = 0
         configuration.edgePort = 0
+        configuration.gatewayPort = 0
         configuration.reconcile = reconcile
         configuration.productCommand = TestFleet.demoProduct
         configuration.dataDirectory = directory.path

@@ -6,7 +6,7 @@ import WharfCore
 struct InstanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instance", abstract: "List, show, create and change instances.",
-        subcommands: [List.self, Show.self, Create.self, Update.self, Event.self, History.self, Check.self, Logs.self, VerifyDomain.self, Terraform.self]
+        subcommands: [List.self, Show.self, Create.self, Update.self, Event.self, History.self, Check.self, Logs.self, VerifyDomain.self, GatewayTokenCommand.self, Terraform.self]
     )
 
     struct List: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import WharfGateway
 import Logging
 import WharfCore
 import WharfRuntime
@@ -27,6 +28,10 @@ public struct ServerConfiguration: Sendable {
     /// local provider the edge shares the host with the instances it routes to (measured with
     /// `scripts/bench/edge` on 2 cores: one thread halves the p99 against two).
     public var edgeThreads = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    /// The AI gateway's port (`WHARF_GATEWAY_PORT`; 0 picks a free one).
+    public var gatewayPort = 8422
+    /// The AI gateway's providers (`WHARF_AI_ANTHROPIC_KEY`, `WHARF_AI_OPENAI_KEY`, their `_URL`s).
+    public var gateway = GatewayConfiguration(upstreams: [:])
     /// Where instances run (`WHARF_PROVIDER`): `local` processes on this machine, or `gcp`, which applies
     /// each instance's generated Terraform and is configured by `WHARF_GCP_*` (see `GCPProviderConfiguration`).
     public var provider: ProviderKind = .local
@@ -72,6 +77,13 @@ public struct ServerConfiguration: Sendable {
             }
             configuration.edgePort = port
         }
+        if let value = environment["WHARF_GATEWAY_PORT"] {
+            guard let port = Int(value), (0...65_535).contains(port) else {
+                throw WharfError(.configuration, "WHARF_GATEWAY_PORT must be a port number from 0 to 65535 (got '\(value)')")
+            }
+            configuration.gatewayPort = port
+        }
+        configuration.gateway = try GatewayConfiguration.fromEnvironment(environment)
         if let value = environment["WHARF_EDGE_THREADS"] {
             guard let threads = Int(value), (1...256).contains(threads) else {
                 throw WharfError(.configuration, "WHARF_EDGE_THREADS must be a thread count from 1 to 256 (got '\(value)')")

@@ -26,6 +26,16 @@ extension Handlers {
         }
     }
 
+    /// The instance's AI gateway token, for whoever may request changes to it; reading it is audited.
+    func addGatewayTokenRoute(to router: RouterGroup<WharfRequestContext>) {
+        router.get("instances/:slug/gateway-token") { _, context in
+            let actor = try context.require(.requestInstances)
+            let slug = try context.parameters.require("slug")
+            let token = try await store.gatewayToken(slug: slug, actor: actor)
+            return try JSONResponse.make(GatewayTokenAnswer(instance: slug, token: token))
+        }
+    }
+
     static func integer(_ text: String?, default fallback: Int, range: ClosedRange<Int>) throws(FieldProblem) -> Int {
         guard let text else { return fallback }
         guard let value = Int(text), range.contains(value) else {

@@ -38,3 +38,23 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// The instance's AI gateway token, derived from its licence key; each reading is audited, since the
+    /// token is a credential.
+    public func gatewayToken(slug: String, actor: Actor) async throws -> String {
+        let now = now()
+        let secrets = secrets
+        return try await write { db in
+            guard let row = try await db.select().column("licence_key_sealed").from("wharf_instances").where("slug", .equal, SQLBind(slug)).first() else {
+                throw WharfError.notFound("instance", slug)
+            }
+            guard try !row.decodeNil(column: "licence_key_sealed") else {
+                throw WharfError(.conflict, "the instance \(slug) has no licence key, and its gateway token derives from one; set it with an update_licence_key request")
+            }
+            let key = try secrets.open(Array(try row.decode(column: "licence_key_sealed", as: Data.self)))
+            try await Self.appendAudit(db, at: now, actor: actor, action: "instance.gateway_token_viewed", target: "instance:\(slug)", detail: [String: JSONValue]())
+            return GatewayToken.derive(licenceKey: key)
+        }
+    }
+}
