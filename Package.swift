@@ -233,7 +233,10 @@ let package = Package(
         .testTarget(name: "WharfInfraTests", dependencies: ["WharfInfra", "WharfCore", "WharfTesting"], swiftSettings: strict),
         .testTarget(
             name: "WharfCLITests",
-            dependencies: ["wharf", "WharfCore", "WharfTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "wharf", "WharfCore", "WharfStore", "WharfRuntime", "WharfTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -32,6 +32,14 @@ public struct Store: Service {
         return Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain, calendar: calendar, retention: retention)
     }
 
+    /// A store over an engine something else runs (a service on the runtime, which opened the database):
+    /// do not run this store as a service as well.
+    public static func attach(
+        _ engine: any DatabaseEngine, secrets: SecretBox, baseDomain: String = "localhost", clock: @escaping @Sendable () -> Date = Date.init
+    ) -> Store {
+        Store(engine: engine, secrets: secrets, clock: clock, baseDomain: baseDomain, calendar: .standard, retention: RequestEffect.defaultRetention)
+    }
+
     public func run() async throws {
         try await engine.run()
     }

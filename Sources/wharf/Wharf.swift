@@ -11,6 +11,6 @@ struct Wharf: AsyncParsableCommand {
             Exit codes: 0 ok, 1 server or unexpected error, 3 invalid input, 4 not authorised, 5 not found,
             6 conflict, 7 server unreachable, 8 audit chain broken, 64 bad command line.
             """,
-        subcommands: [Serve.self, DemoProductCommand.self, InstanceCommand.self, RequestCommand.self, WebhookCommand.self, CustomerCommand.self, TokenCommand.self, AuditCommand.self, MSPCommand.self]
+        subcommands: [Serve.self, DemoProductCommand.self, InstanceCommand.self, RequestCommand.self, WebhookCommand.self, CustomerCommand.self, TokenCommand.self, AuditCommand.self, MSPCommand.self, GatewayCommand.self]
     )
 }

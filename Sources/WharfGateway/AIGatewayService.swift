@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import WharfCore
+import WharfRuntime
+import WharfStore
+
+/// The AI gateway alone, as a service on the Wharf runtime (`wharf gateway serve`): replicas share
+/// Wharf's database (`DATABASE_URL`, PostgreSQL for more than one), read instances from it, and get the
+/// runtime's health, metrics, logs and graceful shutdown.
+public struct AIGatewayService: WharfService {
+    public static let name = "wharf-gateway"
+    public static let version = "0.1.0"
+    public static let requiresDatabase = true
+    public static var settings: [ContractVariable] {
+        [
+            ContractVariable("WHARF_MASTER_KEY", help: "the control plane's master key (base64 of 32 bytes); required"),
+            ContractVariable("WHARF_AI_ANTHROPIC_KEY", help: "the vendor's Anthropic API key; without it /v1/messages is not served"),
+            ContractVariable("WHARF_AI_ANTHROPIC_URL", help: "the Anthropic API", default: "https://api.anthropic.com"),
+            ContractVariable("WHARF_AI_OPENAI_KEY", help: "the vendor's OpenAI API key; without it /v1/chat/completions is not served"),
+            ContractVariable("WHARF_AI_OPENAI_URL", help: "the OpenAI API", default: "https://api.openai.com"),
+        ]
+    }
+
+    let routes: GatewayRoutes
+
+    public init(context: RuntimeContext) async throws {
+        guard let database = context.database else { throw WharfError(.configuration, "DATABASE_URL (or SQLITE_PATH) must name Wharf's database") }
+        guard let key = context.setting("WHARF_MASTER_KEY") else {
+            throw WharfError(.configuration, "WHARF_MASTER_KEY must be set to the control plane's master key")
+        }
+        let store = Store.attach(database, secrets: try SecretBox(base64Key: key))
+        // Migrating is safe beside the control plane (one migrator at a time) and lets the gateway start first.
+        _ = try await store.migrate()
+        routes = GatewayRoutes(store: store, configuration: try GatewayConfiguration.fromEnvironment(context.environment), logger: context.logger)
+    }
+
+    public func addRoutes(to router: Router<RuntimeRequestContext>) {
+        routes.add(to: router)
+    }
+}

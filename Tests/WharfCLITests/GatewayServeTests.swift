@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import WharfCore
+import WharfRuntime
+import WharfStore
+import WharfTesting
+
+@testable import wharf
+
+/// `wharf gateway serve`: the real binary, on the runtime, against a Wharf database and the fake upstream.
+@Suite("wharf gateway serve")
+struct GatewayServeTests {
+    @Test("serves an instance by its derived token through the fake upstream, and SIGTERM exits 0")
+    func serves() async throws {
+        let work = FileManager.default.temporaryDirectory.appending(path: "wharf-gateway-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let database = work.appending(path: "wharf.sqlite").path
+        let masterKey = SecretBox.generateBase64Key()
+        try await TestStore.run(.sqlite(path: database), now: Date.init) { store in
+            _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
+            var draft = Fixtures.instance("acme-prod")
+            draft.licenceKey = "ACME-GATEWAY-KEY-1"
+            draft.aiGatewayAccess = true
+            _ = try await store.createInstance(draft, actor: Fixtures.operatorActor)
+        }
+        try await FakeLLMUpstream.with { upstream in
+            let port = try LoopbackPort.free()
+            var environment = ProcessInfo.processInfo.environment
+            environment["SQLITE_PATH"] = database
+            environment["WHARF_AI_OPENAI_KEY"] = upstream.apiKey
+            environment["WHARF_AI_OPENAI_URL"] = upstream.baseURL
+            environment["LOG_LEVEL"] = "error"
+            environment["DIAGNOSTICS_SECRET"] = "gateway-diagnostics-secret"
+            let output = work.appending(path: "gateway.out").path
+            let missingKey = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: output, newSession: false)
+            #expect(Spawn.wait(missingKey) == 1)
+            #expect(try String(contentsOfFile: output, encoding: .utf8).contains("WHARF_MASTER_KEY must be set"))
+
+            environment["WHARF_MASTER_KEY"] = masterKey
+            let gateway = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: output, newSession: false)
+            var stopped = false
+            defer { if !stopped { kill(gateway, SIGKILL); _ = Spawn.wait(gateway) } }
+            let token = GatewayToken.derive(licenceKey: "ACME-GATEWAY-KEY-1")
+            let body = #"{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}"#
+            let answer = try await Poll.until("the gateway answers", within: .seconds(60)) { () -> String? in
+                try? LocalTools.output([
+                    "curl", "-fsS", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "-d", body,
+                    "http://127.0.0.1:\(port)/v1/chat/completions",
+                ])
+            }
+            #expect(answer.contains(#""completion_tokens":8"#), "\(answer)")
+            #expect(upstream.requests == 1)
+            kill(gateway, SIGTERM)
+            #expect(Spawn.wait(gateway) == 0)
+            stopped = true
+        }
+    }
+}
