@@ -113,8 +113,13 @@ struct APITests {
                 #expect(instances.count == 1)
                 #expect(instances.first?.licenceKeyFingerprint?.hasPrefix("lk_") == true)
 
+                // Each instance needs its own licence key: the AI gateway tells instances apart by it.
                 let other = Self.instance.replacingOccurrences(of: "acme-prod", with: "acme-zeta")
-                _ = try await client.execute(uri: "/v1/instances", method: .post, headers: Self.headers(adminToken()), body: Self.json(other))
+                let sameKey = try await client.execute(uri: "/v1/instances", method: .post, headers: Self.headers(adminToken()), body: Self.json(other))
+                #expect(sameKey.status == .conflict)
+                #expect(try Self.problem(sameKey).errors?.map(\.field) == ["licenceKey"])
+                let otherKey = other.replacingOccurrences(of: "SECRET-LICENCE-KEY-1", with: "SECRET-LICENCE-KEY-2")
+                _ = try await client.execute(uri: "/v1/instances", method: .post, headers: Self.headers(adminToken()), body: Self.json(otherKey))
                 let firstPage = try await client.execute(uri: "/v1/instances?limit=1", method: .get, headers: headers)
                 let page = try WharfJSON.decoder().decode(Page<Instance>.self, from: Data(buffer: firstPage.body))
                 let cursor = try #require(page.nextCursor)

@@ -25,6 +25,7 @@ extension Store {
                 fieldErrors: [FieldError(fieldPrefix + "slug", "taken", "is taken")]
             )
         }
+        try await ensureLicenceKeyUnused(db, sealed, by: validated.slug, field: fieldPrefix + "licenceKey")
         var instance = validated
         instance.customerName = customer.name
         try await db.insert(into: "wharf_instances")
@@ -172,6 +173,7 @@ extension Store {
         var update = db.update("wharf_instances")
             .set("state", to: SQLBind(next.state.rawValue)).set("plan", to: SQLBind(next.plan.rawValue))
             .set("channel", to: SQLBind(next.channel.rawValue)).set("doc", to: SQLBind(try JSONColumn.encode(next)))
+        try await ensureLicenceKeyUnused(db, sealedKey, by: next.slug, field: "licenceKey")
         if let sealedKey {
             update = update.set("licence_key_sealed", to: SQLBind(sealedKey.sealed)).set("gateway_token_hash", to: SQLBind(sealedKey.gatewayTokenHash))
         }
@@ -182,6 +184,19 @@ extension Store {
         var entry = context
         entry["changes"] = .object(detail)
         try await appendAudit(db, at: now, actor: actor, action: action, target: "instance:\(next.slug)", detail: entry)
+    }
+
+    /// Refuses a licence key another instance has: the AI gateway tells instances apart by it.
+    static func ensureLicenceKeyUnused(_ db: any SQLDatabase, _ key: SealedLicenceKey?, by slug: String, field: String) async throws {
+        guard let key,
+            let row = try await db.select().column("slug").from("wharf_instances").where("gateway_token_hash", .equal, SQLBind(key.gatewayTokenHash))
+                .where("slug", .notEqual, SQLBind(slug)).first()
+        else { return }
+        let owner = try row.decode(column: "slug", as: String.self)
+        throw WharfError(
+            .conflict, "the instance \(owner) has this licence key already; each instance needs its own, because the AI gateway tells instances apart by it",
+            fieldErrors: [FieldError(field, "in_use", "is the licence key of another instance")]
+        )
     }
 
     static func instanceRow(_ db: any SQLDatabase, slug: String, forUpdate: Bool = false) async throws -> Instance? {
