@@ -11,7 +11,8 @@ import WharfStore
 
 /// One proxied call: authenticate the instance, check the body, relay it to the provider with the
 /// vendor's key, and relay the answer back — a stream chunk by chunk, never buffered. Every answer carries
-/// `x-wharf-overhead-ms`, the time the gateway added on top of the provider's.
+/// `x-wharf-overhead-ms`, the time the gateway added on top of the provider's. (Usage is not settled yet:
+/// `StreamUsageScanner` is what limits and usage events will read streams with.)
 struct GatewayHandler: Sendable {
     let configuration: GatewayConfiguration
     let actors: ActorCache
@@ -81,10 +82,8 @@ struct GatewayHandler: Sendable {
             headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds((sent - started) + (ContinuousClock.now - headersArrived))
             let logger = logger
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                var scanner = StreamUsageScanner(api: api)
                 do {
                     for try await chunk in answer.body {
-                        scanner.consume(chunk.readableBytesView)
                         try await writer.write(chunk)
                     }
                     try await writer.finish(nil)

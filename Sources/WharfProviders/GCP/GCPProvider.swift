@@ -85,7 +85,7 @@ public actor GCPProvider: Provider {
     func converge(_ desired: DesiredInstance, running: Bool, deletionProtection: Bool = true) async throws(TerraformError) {
         let instance = desired.instance
         try write(instance, variables: ["running": .bool(running), "deletion_protection": .bool(deletionProtection)])
-        try await runner.apply(in: directory(instance.slug), backend: backend(instance.slug), log: logFile(instance.slug))
+        try await runner.apply(in: directory(instance.slug), backend: backend, log: logFile(instance.slug))
         let outputs = try await runner.outputs(in: directory(instance.slug), log: logFile(instance.slug))
         var addresses: [String] = []
         if case .array(let values)? = outputs["egress_addresses"] {
@@ -107,13 +107,12 @@ public actor GCPProvider: Provider {
         let slug = desired.slug
         guard state(slug) != nil else { return }
         try await converge(desired, running: false, deletionProtection: false)
-        try await runner.destroy(in: directory(slug), backend: backend(slug), log: logFile(slug))
+        try await runner.destroy(in: directory(slug), backend: backend, log: logFile(slug))
         try? FileManager.default.removeItem(at: directory(slug))
     }
 
-    func backend(_ slug: String) -> [String: String] {
-        ["bucket": configuration.stateBucket ?? ""]
-    }
+    /// Every instance's state is in one bucket, under the prefix its module's backend names.
+    var backend: [String: String] { ["bucket": configuration.stateBucket ?? ""] }
 
     /// The generated `*.tf.json` (only changed files are rewritten) and `wharf.auto.tfvars.json`, which
     /// Terraform reads by itself.
