@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import WharfCore
 import WharfRuntime
 import WharfStore
@@ -37,4 +38,7 @@ public struct AIGatewayService: WharfService {
     public func addRoutes(to router: Router<RuntimeRequestContext>) {
         routes.add(to: router)
     }
+
+    /// Stopped after the server has drained, so the last settlements are written.
+    public var backgroundServices: [any Service] { [routes.ledger] }
 }

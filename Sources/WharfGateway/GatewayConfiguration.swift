@@ -23,6 +23,13 @@ public struct GatewayConfiguration: Sendable {
     public var actorCacheTTL: Duration = .seconds(5)
     /// The `retry-after` of a 503 when the upstream gave none.
     public var defaultRetryAfterSeconds = 5
+    /// How long a concurrency slot stays held by a replica that stopped renewing it (one that died).
+    public var leaseDuration: TimeInterval = 60
+    /// Prompts estimated above this many tokens are flagged in their usage event and the log
+    /// (`WHARF_AI_PROMPT_TOKEN_LIMIT`); nil flags none.
+    public var promptTokenLimit: Int?
+    /// Refuse flagged prompts instead of passing them on (`WHARF_AI_BLOCK_LARGE_PROMPTS=true`).
+    public var blockLargePrompts = false
 
     public init(upstreams: [UpstreamAPI: Upstream]) {
         self.upstreams = upstreams
@@ -42,6 +49,23 @@ extension GatewayConfiguration {
             }
             upstreams[api] = Upstream(baseURL: url, apiKey: key)
         }
-        return GatewayConfiguration(upstreams: upstreams)
+        var configuration = GatewayConfiguration(upstreams: upstreams)
+        if let text = environment["WHARF_AI_PROMPT_TOKEN_LIMIT"], !text.isEmpty {
+            guard let limit = Int(text), limit > 0 else {
+                throw WharfError(.configuration, "WHARF_AI_PROMPT_TOKEN_LIMIT must be a whole number of tokens above 0 (got '\(text)')")
+            }
+            configuration.promptTokenLimit = limit
+        }
+        switch environment["WHARF_AI_BLOCK_LARGE_PROMPTS"]?.lowercased() {
+        case nil, "", "false", "0", "no": break
+        case "true", "1", "yes":
+            guard configuration.promptTokenLimit != nil else {
+                throw WharfError(.configuration, "WHARF_AI_BLOCK_LARGE_PROMPTS needs WHARF_AI_PROMPT_TOKEN_LIMIT, the size above which prompts are refused")
+            }
+            configuration.blockLargePrompts = true
+        case let other?:
+            throw WharfError(.configuration, "WHARF_AI_BLOCK_LARGE_PROMPTS must be true or false (got '\(other)')")
+        }
+        return configuration
     }
 }

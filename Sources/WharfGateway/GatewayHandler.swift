@@ -9,31 +9,40 @@ import NIOHTTP1
 import WharfCore
 import WharfStore
 
-/// One proxied call: authenticate the instance, check the body, relay it to the provider with the
-/// vendor's key, and relay the answer back — a stream chunk by chunk, never buffered. Every answer carries
-/// `x-wharf-overhead-ms`, the time the gateway added on top of the provider's. (Usage is not settled yet:
-/// `StreamUsageScanner` is what limits and usage events will read streams with.)
+/// One proxied call: authenticate the instance, check the body and the instance's limits, reserve, relay
+/// it to the provider with the vendor's key, relay the answer back — a stream chunk by chunk, never
+/// buffered — and settle what was used. Every answer carries `x-wharf-overhead-ms`, the time the gateway
+/// added on top of the provider's; no prompt or answer text is ever logged.
 struct GatewayHandler: Sendable {
     let configuration: GatewayConfiguration
     let actors: ActorCache
+    let ledger: GatewayLedger
     let http: HTTPClient
     let logger: Logger
 
-    func handle(_ request: Request, api: UpstreamAPI) async -> Response {
+    func handle(_ request: Request, api: UpstreamAPI, pathFeature: String?) async -> Response {
         let started = ContinuousClock.now
         let requestID = request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(TokenSecret.generate().prefix(16))"
+        var call: GatewayCall?
         do {
-            return try await relay(request, api: api, requestID: requestID, started: started)
+            let admitted = try await admit(request, api: api, pathFeature: pathFeature, requestID: requestID, started: started, call: &call)
+            return try await relay(admitted.body, data: admitted.data, call: admitted.call, clientHeaders: request.headers)
         } catch {
             var failure = error
-            failure.headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds(ContinuousClock.now - started)
+            let overhead = ContinuousClock.now - started
+            failure.headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds(overhead)
+            if let call { ledger.settle(call.settlement(status: failure.status.code, usage: nil, overhead: overhead)) }
             return failure.response(api: api, requestID: requestID)
         }
     }
 
-    private func relay(_ request: Request, api: UpstreamAPI, requestID: String, started: ContinuousClock.Instant) async throws(GatewayFailure) -> Response {
+    /// Everything before the provider is called: who, what, whether it is allowed, and the reservation.
+    /// `call` is filled in as soon as the body is read, so a refusal after that is recorded too.
+    private func admit(
+        _ request: Request, api: UpstreamAPI, pathFeature: String?, requestID: String, started: ContinuousClock.Instant, call: inout GatewayCall?
+    ) async throws(GatewayFailure) -> (body: GatewayRequestBody, data: Data, call: GatewayCall) {
         let actor = try await authenticate(request)
-        let feature = try Self.feature(of: request)
+        let feature = try Self.feature(of: request, pathFeature: pathFeature)
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             throw GatewayFailure(.unsupportedMediaType, "invalid_request_error", "Content-Type must be application/json")
         }
@@ -44,28 +53,54 @@ struct GatewayHandler: Sendable {
             throw GatewayFailure(.contentTooLarge, "request_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
         }
         let body = try GatewayRequestBody.parse(data, api: api)
-        guard let upstream = configuration.upstreams[api] else {
+        guard configuration.upstreams[api] != nil else {
             throw GatewayFailure(.notFound, "not_found_error", "this gateway has no \(api.rawValue) upstream configured")
         }
-        var outgoing = HTTPClientRequest(url: upstream.baseURL + api.path)
-        outgoing.method = .POST
-        outgoing.headers.add(name: "content-type", value: "application/json")
-        outgoing.headers.add(name: "x-request-id", value: requestID)
-        switch api {
-        case .anthropic:
-            outgoing.headers.add(name: "x-api-key", value: upstream.apiKey)
-            outgoing.headers.add(name: "anthropic-version", value: request.headers[HTTPField.Name("anthropic-version")!] ?? "2023-06-01")
-        case .openAI:
-            outgoing.headers.add(name: "authorization", value: "Bearer \(upstream.apiKey)")
+        let promptEstimate = GatewayRequestBody.promptTokens(bodyBytes: data.count)
+        let flagged = configuration.promptTokenLimit.map { promptEstimate > $0 } ?? false
+        var admitted = GatewayCall(
+            instance: actor.slug, feature: feature, model: body.model, api: api, requestID: requestID, streamed: body.streams,
+            promptEstimate: promptEstimate, promptFlagged: flagged, at: ledger.clock(), started: started
+        )
+        call = admitted
+        let limits = actor.limits[feature]
+        guard limits.allows(model: body.model) else {
+            throw .permission("the model \(body.model) is not allowed for \(feature.rawValue) on the instance \(actor.slug); allowed: \(limits.models!.joined(separator: ", "))")
         }
-        outgoing.body = .bytes(ByteBuffer(data: body.streams && api == .openAI ? Self.askingForStreamUsage(data) : data))
+        if flagged {
+            logger.warning("prompt over the size limit", metadata: [
+                "request": "\(requestID)", "instance": "\(actor.slug)", "estimated_tokens": "\(promptEstimate)", "blocked": "\(configuration.blockLargePrompts)",
+            ])
+            if configuration.blockLargePrompts {
+                throw .invalid("the prompt is about \(promptEstimate) tokens, more than this gateway accepts (\(configuration.promptTokenLimit!)); shorten it")
+            }
+        }
+        do {
+            admitted.reservation = try await ledger.reserve(
+                slug: actor.slug, feature: feature, limits: limits, estimatedTokens: body.estimatedTokens(promptTokens: promptEstimate)
+            )
+        } catch let refusal as GatewayQuotaExceeded {
+            throw Self.refused(refusal, feature: feature, instance: actor.slug, now: admitted.at)
+        } catch {
+            logger.error("reservation failed", metadata: ["request": "\(requestID)", "error": "\(error)"])
+            throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check limits right now; try again shortly", retryAfter: 1)
+        }
+        call = admitted
+        return (body, data, admitted)
+    }
 
+    /// Calls the provider and relays its answer, settling the call when the answer is complete.
+    private func relay(_ body: GatewayRequestBody, data: Data, call: GatewayCall, clientHeaders: HTTPFields) async throws(GatewayFailure) -> Response {
+        let upstream = configuration.upstreams[call.api]!
         let sent = ContinuousClock.now
         let answer: HTTPClientResponse
         do {
-            answer = try await http.execute(outgoing, timeout: .seconds(configuration.upstreamTimeout.components.seconds))
+            answer = try await http.execute(
+                UpstreamRequest.make(call.api, upstream: upstream, body: body, data: data, requestID: call.requestID, clientHeaders: clientHeaders),
+                timeout: .seconds(configuration.upstreamTimeout.components.seconds)
+            )
         } catch {
-            logger.warning("upstream unreachable", metadata: ["api": "\(api.rawValue)", "request": "\(requestID)", "error": "\(error)"])
+            logger.warning("upstream unreachable", metadata: ["api": "\(call.api.rawValue)", "request": "\(call.requestID)", "error": "\(error)"])
             throw GatewayFailure(.serviceUnavailable, "overloaded_error", "the AI provider could not be reached; try again shortly", retryAfter: configuration.defaultRetryAfterSeconds)
         }
         let headersArrived = ContinuousClock.now
@@ -74,23 +109,14 @@ struct GatewayHandler: Sendable {
             let retryAfter = answer.headers.first(name: "retry-after").flatMap(Int.init) ?? configuration.defaultRetryAfterSeconds
             throw GatewayFailure(.serviceUnavailable, "overloaded_error", "the AI provider is busy (it answered \(answer.status.code)); try again after \(retryAfter) s", retryAfter: retryAfter)
         }
-        var headers: HTTPFields = [HTTPField.Name("x-request-id")!: requestID]
+        var headers = RateLimitHeaders.fields(call.reservation?.standings ?? [], now: call.at)
+        headers[HTTPField.Name("x-request-id")!] = call.requestID
         headers[.contentType] = answer.headers.first(name: "content-type") ?? "application/json"
-        let context = ["instance": actor.slug, "feature": feature.rawValue, "model": body.model]
         if body.streams, answer.status == .ok {
+            let overhead = (sent - call.started) + (ContinuousClock.now - headersArrived)
             headers[.cacheControl] = "no-cache"
-            headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds((sent - started) + (ContinuousClock.now - headersArrived))
-            let logger = logger
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                do {
-                    for try await chunk in answer.body {
-                        try await writer.write(chunk)
-                    }
-                    try await writer.finish(nil)
-                } catch {
-                    logger.info("stream ended early", metadata: ["request": "\(requestID)", "instance": "\(context["instance"]!)"])
-                }
-            })
+            headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds(overhead)
+            return Response(status: .ok, headers: headers, body: streamBody(answer, call: call, overhead: overhead))
         }
         let answerBody: ByteBuffer
         do {
@@ -98,62 +124,54 @@ struct GatewayHandler: Sendable {
         } catch {
             throw GatewayFailure(.serviceUnavailable, "overloaded_error", "the AI provider's answer was cut off; try again", retryAfter: configuration.defaultRetryAfterSeconds)
         }
-        let upstreamTime = ContinuousClock.now - sent
-        headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds(ContinuousClock.now - started - upstreamTime)
+        let collected = ContinuousClock.now
+        let usage = TokenUsage.reported(in: Data(buffer: answerBody), api: call.api)
+        let overhead = (sent - call.started) + (ContinuousClock.now - collected)
+        headers[HTTPField.Name("x-wharf-overhead-ms")!] = Self.milliseconds(overhead)
+        ledger.settle(call.settlement(status: Int(answer.status.code), usage: usage ?? TokenUsage(), counted: usage == nil && answer.status == .ok, overhead: overhead))
         return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers, body: ResponseBody(byteBuffer: answerBody))
     }
 
-    /// The instance behind the bearer token, if it may use the gateway now.
-    private func authenticate(_ request: Request) async throws(GatewayFailure) -> GatewayActor {
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            ?? request.headers[HTTPField.Name("x-api-key")!]
-        guard let token = presented else {
-            throw .authentication("no token: send Authorization: Bearer \(GatewayToken.prefix)<hex SHA-256 of the instance's licence key>")
+    /// The stream, relayed chunk by chunk as it arrives; its usage is read on the way and settled when it
+    /// ends, also when the client goes away first.
+    private func streamBody(_ answer: HTTPClientResponse, call: GatewayCall, overhead: Duration) -> ResponseBody {
+        let ledger = ledger
+        let logger = logger
+        return ResponseBody { writer in
+            var scanner = StreamUsageScanner(api: call.api)
+            do {
+                for try await chunk in answer.body {
+                    scanner.consume(chunk.readableBytesView)
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
+            } catch {
+                logger.info("stream ended early", metadata: ["request": "\(call.requestID)", "instance": "\(call.instance)"])
+            }
+            let (usage, counted) = scanner.usage(promptEstimate: call.promptEstimate)
+            ledger.settle(call.settlement(status: 200, usage: usage, counted: counted, overhead: overhead))
         }
-        guard GatewayToken.isWellFormed(token) else {
-            throw .authentication("the token is not a Wharf AI gateway token (\(GatewayToken.prefix) and 64 hex digits)")
-        }
-        let found: GatewayActor?
-        do {
-            found = try await actors.actor(tokenHash: GatewayToken.storedHash(token))
-        } catch {
-            logger.error("actor lookup failed", metadata: ["error": "\(error)"])
-            throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check tokens right now; try again shortly", retryAfter: 1)
-        }
-        guard let actor = found else { throw .authentication("unknown token: no instance has this licence key") }
-        switch actor.state {
-        case .suspended: throw .permission("the instance \(actor.slug) is suspended")
-        case .deleted, .tearingDown: throw .permission("the instance \(actor.slug) is deleted")
-        case .failed: throw .permission("the instance \(actor.slug) has failed provisioning")
-        case .requested, .provisioning, .active: break
-        }
-        guard actor.aiGatewayAccess else {
-            throw .permission("AI gateway access is not enabled for the instance \(actor.slug); ask for it with an enable_ai_gateway request")
-        }
-        return actor
     }
 
-    /// The feature from `X-Wharf-Feature`; chat when absent.
-    static func feature(of request: Request) throws(GatewayFailure) -> GatewayFeature {
-        guard let name = request.headers[HTTPField.Name("x-wharf-feature")!] else { return .chat }
-        guard let feature = GatewayFeature(rawValue: name) else {
-            throw .invalid("X-Wharf-Feature must be one of \(GatewayFeature.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(name)')")
+    /// A refusal by a limit: 429 with when to retry, or 400 for a request no wait would admit.
+    static func refused(_ refusal: GatewayQuotaExceeded, feature: GatewayFeature, instance: String, now: Date) -> GatewayFailure {
+        let standing = refusal.standing
+        let limit = "the \(feature.rawValue) limit of \(standing.limit) \(standing.name)"
+        if refusal.neverFits {
+            let why = standing.measure == .tokens
+                ? "this request may use up to \(standing.used) tokens (its prompt and max_tokens), more than \(limit); lower max_tokens or shorten the prompt"
+                : "\(limit) for the instance \(instance) admits no request"
+            return .invalid(why)
         }
-        return feature
-    }
-
-    /// An OpenAI streaming body with `stream_options.include_usage` set, so the stream reports its usage.
-    static func askingForStreamUsage(_ data: Data) -> Data {
-        guard var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return data }
-        var options = object["stream_options"] as? [String: Any] ?? [:]
-        options["include_usage"] = true
-        object["stream_options"] = options
-        return (try? JSONSerialization.data(withJSONObject: object)) ?? data
+        var failure = GatewayFailure(
+            .tooManyRequests, "rate_limit_error", "the instance \(instance) has reached \(limit); try again in \(standing.secondsToReset(from: now)) s",
+            retryAfter: standing.secondsToReset(from: now)
+        )
+        failure.headers = RateLimitHeaders.fields([standing], refusedBy: standing, now: now)
+        return failure
     }
 
     static func milliseconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        let value = max(0, Double(seconds) * 1000 + Double(attoseconds) / 1e15)
-        return String(format: "%.3f", value)
+        String(format: "%.3f", Double(GatewayCall.microseconds(duration)) / 1000)
     }
 }

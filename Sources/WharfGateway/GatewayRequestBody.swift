@@ -34,10 +34,12 @@ struct GatewayRequestBody: Decodable, Sendable {
         return body
     }
 
-    /// A token count to reserve before the upstream says: the prompt at about four bytes a token, plus the
-    /// most the answer may use.
-    func estimatedTokens(bodyBytes: Int) -> Int {
-        bodyBytes / 4 + (maxTokens ?? maxCompletionTokens ?? 4096)
+    /// The prompt's size in tokens before the provider says, at about four bytes a token.
+    static func promptTokens(bodyBytes: Int) -> Int { bodyBytes / 4 }
+
+    /// The tokens to reserve before the provider says: the prompt plus the most the answer may use.
+    func estimatedTokens(promptTokens: Int) -> Int {
+        promptTokens + (maxTokens ?? maxCompletionTokens ?? 4096)
     }
 }
 

@@ -50,7 +50,10 @@ public func buildApplication(
         WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
     ]
     let gatewayRouter = Router()
-    GatewayRoutes(store: store, configuration: configuration.gateway, logger: logger).add(to: gatewayRouter)
+    let gateway = GatewayRoutes(store: store, configuration: configuration.gateway, clock: clock, logger: logger)
+    gateway.add(to: gatewayRouter)
+    // The ledger before the gateway's server: shutdown runs in reverse, so the server drains first.
+    services.append(gateway.ledger)
     services.append(Application(
         router: gatewayRouter, configuration: .init(address: .hostname(configuration.host, port: configuration.gatewayPort), serverName: "wharf-gateway"),
         onServerRunning: { channel in await onGatewayListening(channel.localAddress?.port ?? configuration.gatewayPort) }, logger: logger

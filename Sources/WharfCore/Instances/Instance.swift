@@ -24,6 +24,8 @@ public struct Instance: Codable, Sendable, Equatable {
     public var privateConnectivity: Bool
     public var telemetry: Bool
     public var aiGatewayAccess: Bool
+    /// The instance's own AI gateway limits, over its plan's (`Plan.gatewayLimits`); empty for none.
+    public var aiGatewayLimits: GatewayLimits
     public var licenceKeyFingerprint: String?
     public var adminEmail: String
     public var executors: Int
@@ -43,6 +45,7 @@ public struct Instance: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case slug, customerID = "customerId", customerName, environment, type, plan, productVersion, channel, defaultDomain
         case customDomains, ingressAllowlist, egressStaticIPs, staticEgress, privateConnectivity, telemetry, aiGatewayAccess
+        case aiGatewayLimits
         case licenceKeyFingerprint, adminEmail, executors, maintenanceWindow, backupPolicy, trialExpiresAt
         case state, failureReason, dataRetainedUntil, frontendRestarts, createdAt, updatedAt
     }
@@ -69,6 +72,7 @@ extension Instance {
         privateConnectivity = try c.decode(Bool.self, forKey: .privateConnectivity)
         telemetry = try c.decode(Bool.self, forKey: .telemetry)
         aiGatewayAccess = try c.decode(Bool.self, forKey: .aiGatewayAccess)
+        aiGatewayLimits = try c.decodeIfPresent(GatewayLimits.self, forKey: .aiGatewayLimits) ?? GatewayLimits()
         licenceKeyFingerprint = try c.decodeIfPresent(String.self, forKey: .licenceKeyFingerprint)
         adminEmail = try c.decode(String.self, forKey: .adminEmail)
         executors = try c.decode(Int.self, forKey: .executors)

@@ -89,7 +89,7 @@ public struct InstanceDraft: Codable, Sendable, Equatable {
             productVersion: productVersion, channel: channel ?? (type == .internal ? .fast : .stable),
             defaultDomain: "\(slug).\(baseDomain)", customDomains: [], ingressAllowlist: [], egressStaticIPs: [], staticEgress: false,
             privateConnectivity: privateConnectivity ?? false, telemetry: telemetry ?? true,
-            aiGatewayAccess: aiGatewayAccess ?? false, licenceKeyFingerprint: nil, adminEmail: adminEmail,
+            aiGatewayAccess: aiGatewayAccess ?? false, aiGatewayLimits: GatewayLimits(), licenceKeyFingerprint: nil, adminEmail: adminEmail,
             executors: executors ?? 1, maintenanceWindow: maintenanceWindow ?? .default,
             backupPolicy: backupPolicy ?? plan.defaultBackupPolicy, trialExpiresAt: trialExpiresAt,
             state: .requested, failureReason: nil, dataRetainedUntil: nil, frontendRestarts: 0, createdAt: now, updatedAt: now

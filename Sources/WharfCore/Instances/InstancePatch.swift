@@ -14,6 +14,8 @@ public struct InstancePatch: Codable, Sendable, Equatable {
     public var privateConnectivity: Bool?
     public var telemetry: Bool?
     public var aiGatewayAccess: Bool?
+    /// Replaces the instance's AI gateway limit overrides; `{}` goes back to the plan's limits.
+    public var aiGatewayLimits: GatewayLimits?
     public var licenceKey: String?
     public var adminEmail: String?
     public var executors: Int?
@@ -49,7 +51,7 @@ public struct InstancePatch: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case type, plan, productVersion, channel, customDomains, ingressAllowlist, privateConnectivity, telemetry
-        case aiGatewayAccess, licenceKey, adminEmail, executors, maintenanceWindow, backupPolicy, trialExpiresAt
+        case aiGatewayAccess, aiGatewayLimits, licenceKey, adminEmail, executors, maintenanceWindow, backupPolicy, trialExpiresAt
         case slug, customerID = "customerId", environment, state
     }
 
@@ -65,6 +67,7 @@ public struct InstancePatch: Codable, Sendable, Equatable {
         privateConnectivity = try c.decodeIfPresent(Bool.self, forKey: .privateConnectivity)
         telemetry = try c.decodeIfPresent(Bool.self, forKey: .telemetry)
         aiGatewayAccess = try c.decodeIfPresent(Bool.self, forKey: .aiGatewayAccess)
+        aiGatewayLimits = try c.decodeIfPresent(GatewayLimits.self, forKey: .aiGatewayLimits)
         licenceKey = try c.decodeIfPresent(String.self, forKey: .licenceKey)
         adminEmail = try c.decodeIfPresent(String.self, forKey: .adminEmail)
         executors = try c.decodeIfPresent(Int.self, forKey: .executors)
@@ -85,6 +88,7 @@ public struct InstancePatch: Codable, Sendable, Equatable {
         try c.encodeIfPresent(privateConnectivity, forKey: .privateConnectivity)
         try c.encodeIfPresent(telemetry, forKey: .telemetry)
         try c.encodeIfPresent(aiGatewayAccess, forKey: .aiGatewayAccess)
+        try c.encodeIfPresent(aiGatewayLimits, forKey: .aiGatewayLimits)
         try c.encodeIfPresent(licenceKey, forKey: .licenceKey)
         try c.encodeIfPresent(adminEmail, forKey: .adminEmail)
         try c.encodeIfPresent(executors, forKey: .executors)
@@ -110,6 +114,10 @@ public struct InstancePatch: Codable, Sendable, Equatable {
         if let privateConnectivity { next.privateConnectivity = privateConnectivity }
         if let telemetry { next.telemetry = telemetry }
         if let aiGatewayAccess { next.aiGatewayAccess = aiGatewayAccess }
+        if let aiGatewayLimits {
+            aiGatewayLimits.check(at: "aiGatewayLimits", into: &v)
+            next.aiGatewayLimits = aiGatewayLimits
+        }
         if let executors { next.executors = executors }
         if let maintenanceWindow { next.maintenanceWindow = maintenanceWindow }
         if let backupPolicy { next.backupPolicy = backupPolicy }

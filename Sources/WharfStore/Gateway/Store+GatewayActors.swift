@@ -8,6 +8,8 @@ public struct GatewayActor: Sendable, Equatable {
     public var plan: Plan
     public var state: InstanceState
     public var aiGatewayAccess: Bool
+    /// The plan's limits with the instance's overrides applied.
+    public var limits: GatewayLimits
 }
 
 extension Store {
@@ -18,7 +20,10 @@ extension Store {
                 return nil
             }
             let instance = try JSONColumn.decode(Instance.self, try row.decode(column: "doc", as: String.self))
-            return GatewayActor(slug: instance.slug, plan: instance.plan, state: instance.state, aiGatewayAccess: instance.aiGatewayAccess)
+            return GatewayActor(
+                slug: instance.slug, plan: instance.plan, state: instance.state, aiGatewayAccess: instance.aiGatewayAccess,
+                limits: instance.plan.gatewayLimits.overridden(by: instance.aiGatewayLimits)
+            )
         }
     }
 

@@ -147,5 +147,48 @@ enum Migrations {
             try await db.alter(table: "wharf_instances").column("gateway_token_hash", type: .text).run()
             try await db.create(index: "wharf_instances_gateway_token_hash").on("wharf_instances").column("gateway_token_hash").unique().run()
         },
+        Migration(version: 6, name: "AI gateway limits and usage") { db, _ in
+            // What each instance and feature has reserved and used in each window; shared by every gateway
+            // replica, so a limit holds however many there are. The row with window `concurrency` holds no
+            // counts: locking it orders the replicas' checks of the leases below.
+            try await db.create(table: "wharf_gateway_counters")
+                .column("slug", type: .text, .notNull)
+                .column("feature", type: .text, .notNull)
+                .column("window_kind", type: .text, .notNull)
+                .column("window_start_ms", type: .bigint, .notNull)
+                .column("requests", type: .bigint, .notNull)
+                .column("tokens", type: .bigint, .notNull)
+                .primaryKey("slug", "feature", "window_kind", "window_start_ms")
+                .run()
+            // One row per request in flight; a replica that dies leaves rows that expire.
+            try await db.create(table: "wharf_gateway_leases")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("slug", type: .text, .notNull)
+                .column("feature", type: .text, .notNull)
+                .column("replica", type: .text, .notNull)
+                .column("expires_ms", type: .bigint, .notNull)
+                .run()
+            try await db.create(index: "wharf_gateway_leases_slot").on("wharf_gateway_leases").column("slug").column("feature").column("expires_ms").run()
+            try await db.create(index: "wharf_gateway_leases_replica").on("wharf_gateway_leases").column("replica").run()
+            try await db.create(table: "wharf_gateway_usage")
+                .column("id", type: .text, .primaryKey(autoIncrement: false))
+                .column("at_ms", type: .bigint, .notNull)
+                .column("slug", type: .text, .notNull)
+                .column("feature", type: .text, .notNull)
+                .column("model", type: .text, .notNull)
+                .column("api", type: .text, .notNull)
+                .column("request_id", type: .text, .notNull)
+                .column("status", type: .bigint, .notNull)
+                .column("prompt_tokens", type: .bigint, .notNull)
+                .column("completion_tokens", type: .bigint, .notNull)
+                .column("usage_counted", type: .bigint, .notNull)
+                .column("prompt_flagged", type: .bigint, .notNull)
+                .column("streamed", type: .bigint, .notNull)
+                .column("latency_us", type: .bigint, .notNull)
+                .column("overhead_us", type: .bigint, .notNull)
+                .run()
+            try await db.create(index: "wharf_gateway_usage_at").on("wharf_gateway_usage").column("at_ms").run()
+            try await db.create(index: "wharf_gateway_usage_slug").on("wharf_gateway_usage").column("slug").column("at_ms").run()
+        },
     ]
 }

@@ -36,10 +36,11 @@ public struct TestGateway: Sendable {
                 var logger = Logger(label: "wharf.test.gateway")
                 logger.logLevel = .error
                 let router = Router()
-                GatewayRoutes(store: store, configuration: configuration, logger: logger).add(to: router)
+                let routes = GatewayRoutes(store: store, configuration: configuration, logger: logger)
+                routes.add(to: router)
                 let (ports, port) = AsyncStream.makeStream(of: Int.self)
                 let app = Application(
-                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "wharf-gateway"),
+                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "wharf-gateway"), services: [routes.ledger],
                     onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
                 )
                 return try await ListeningService.run("gateway", app, ports: ports, port: port) { bound in
