@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 import WharfCore
+import WharfRuntime
 import WharfStore
 
 /// The gateway's book-keeping, as one `Service` per replica. Reservations go to the database on the
@@ -19,6 +20,8 @@ public final class GatewayLedger: Service, Sendable {
     let clock: @Sendable () -> Date
     let logger: Logger
     private let pending = Mutex<[GatewaySettlement]>([])
+    /// One writer at a time, so a flush returns only once what was queued before it is written.
+    private let writing = AsyncLock()
     private let signal: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     static let batchSize = 500
 
@@ -46,17 +49,14 @@ public final class GatewayLedger: Service, Sendable {
         signal.continuation.yield()
     }
 
-    /// Settlements queued and not yet written.
-    var queued: Int { pending.withLock(\.count) }
-
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.renewLeases() }
                 for await _ in signal.stream {
-                    await writePending()
+                    await flush()
                 }
-                await writePending()
+                await flush()
                 group.cancelAll()
             }
         } onGracefulShutdown: {
@@ -64,9 +64,13 @@ public final class GatewayLedger: Service, Sendable {
         }
     }
 
-    /// Writes everything queued, in batches; a batch that fails is retried, since it is the record of
-    /// what was used.
-    private func writePending() async {
+    /// Writes everything queued now, in batches; a batch that fails is retried, since it is the record
+    /// of what was used.
+    public func flush() async {
+        await writing.withLock { await self.writeQueued() }
+    }
+
+    private func writeQueued() async {
         while true {
             let batch = pending.withLock { pending in
                 let batch = Array(pending.prefix(Self.batchSize))

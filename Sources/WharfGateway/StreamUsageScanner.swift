@@ -7,8 +7,10 @@ import Foundation
 struct StreamUsageScanner: Sendable {
     let api: UpstreamAPI
     private var pending: [UInt8] = []
-    private(set) var reported = TokenUsage()
-    private(set) var sawUsage = false
+    /// The prompt's tokens, as the upstream reported them (Anthropic does so at the start).
+    private(set) var reportedPrompt: Int?
+    /// The answer's tokens, as the upstream reported them at the end of the stream.
+    private(set) var reportedCompletion: Int?
     private(set) var contentDeltas = 0
 
     init(api: UpstreamAPI) { self.api = api }
@@ -24,10 +26,11 @@ struct StreamUsageScanner: Sendable {
         pending.removeSubrange(..<start)
     }
 
-    /// What the stream used: as reported, or counted when the upstream never said.
+    /// What the stream used: as reported, or counted when the upstream never said — a stream cut short
+    /// before its end counts its answer by the deltas that passed.
     func usage(promptEstimate: Int) -> (usage: TokenUsage, counted: Bool) {
-        if sawUsage { return (reported, false) }
-        return (TokenUsage(prompt: promptEstimate, completion: contentDeltas), true)
+        let usage = TokenUsage(prompt: reportedPrompt ?? promptEstimate, completion: reportedCompletion ?? contentDeltas)
+        return (usage, reportedPrompt == nil || reportedCompletion == nil)
     }
 
     private static let dataPrefix = Array("data: ".utf8)
@@ -44,17 +47,15 @@ struct StreamUsageScanner: Sendable {
         switch api {
         case .anthropic:
             if let message = object["message"] as? [String: Any], let usage = message["usage"] as? [String: Any], let input = usage["input_tokens"] as? Int {
-                reported.prompt = input
-                sawUsage = true
+                reportedPrompt = input
             }
             if object["type"] as? String == "message_delta", let usage = object["usage"] as? [String: Any], let output = usage["output_tokens"] as? Int {
-                reported.completion = output
-                sawUsage = true
+                reportedCompletion = output
             }
         case .openAI:
             if let usage = object["usage"] as? [String: Any], let prompt = usage["prompt_tokens"] as? Int, let completion = usage["completion_tokens"] as? Int {
-                reported = TokenUsage(prompt: prompt, completion: completion)
-                sawUsage = true
+                reportedPrompt = prompt
+                reportedCompletion = completion
             }
         }
     }

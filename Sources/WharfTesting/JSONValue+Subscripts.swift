@@ -11,4 +11,10 @@ extension JSONValue {
         if case .array(let items) = self, items.indices.contains(index) { return items[index] }
         return nil
     }
+
+    /// A whole number's value; nil for anything else.
+    public var intValue: Int? {
+        if case .number(let value) = self, value == value.rounded() { return Int(value) }
+        return nil
+    }
 }

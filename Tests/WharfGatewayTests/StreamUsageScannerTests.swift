@@ -56,4 +56,11 @@ struct StreamUsageScannerTests {
         let scanned = Self.scan(cut, .openAI, pieces: 5).usage(promptEstimate: 40)
         #expect(scanned.usage == TokenUsage(prompt: 40, completion: 2) && scanned.counted)
     }
+
+    @Test("an Anthropic stream cut before its end keeps the reported prompt and counts the deltas that passed")
+    func cutShort() {
+        let cut = Self.anthropic.components(separatedBy: "event: message_delta").first!
+        let scanned = Self.scan(cut, .anthropic, pieces: 4).usage(promptEstimate: 40)
+        #expect(scanned.usage == TokenUsage(prompt: 25, completion: 2) && scanned.counted)
+    }
 }

@@ -1,10 +1,12 @@
 /// A fair (FIFO) lock for async code: SQLite allows one writer, and a transaction spans suspension points,
 /// so writers queue here instead of interleaving statements on the shared connection.
-actor AsyncLock {
+public actor AsyncLock {
+    public init() {}
+
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
         return try await body()

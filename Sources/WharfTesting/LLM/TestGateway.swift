@@ -13,40 +13,90 @@ public struct TestGateway: Sendable {
     public let url: String
     public let store: Store
     public let upstream: FakeLLMUpstream
+    /// This gateway's ledger, to write queued settlements at once (`flush()`).
+    public let ledger: GatewayLedger
+    public static let slug = "acme-prod"
     public static let licenceKey = "ACME-LICENCE-KEY-0001"
     public static var token: String { GatewayToken.derive(licenceKey: licenceKey) }
 
+    /// Writes the settlements and usage events this gateway has queued.
+    public func flush() async { await ledger.flush() }
+
     public static func with<T: Sendable>(
-        _ engine: EngineKind, access: Bool = true, configure: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in },
-        _ body: @escaping @Sendable (TestGateway) async throws -> T
+        _ engine: EngineKind, access: Bool = true, limits: GatewayLimits = GatewayLimits(), clock: @escaping @Sendable () -> Date = Date.init,
+        configure: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
-        try await TestStore.with(engine, now: Date.init) { store in
-            _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
-            var draft = Fixtures.instance("acme-prod")
-            draft.licenceKey = licenceKey
-            draft.aiGatewayAccess = access
-            _ = try await store.createInstance(draft, actor: Fixtures.operatorActor)
+        try await TestStore.with(engine, now: clock) { store in
+            try await seed(store, access: access, limits: limits)
             return try await FakeLLMUpstream.with { upstream in
-                var configuration = GatewayConfiguration(upstreams: [
-                    .anthropic: .init(baseURL: upstream.baseURL, apiKey: upstream.apiKey), .openAI: .init(baseURL: upstream.baseURL, apiKey: upstream.apiKey),
-                ])
-                // Every change to the registry is seen at once in tests.
-                configuration.actorCacheTTL = .zero
-                configure(&configuration)
-                var logger = Logger(label: "wharf.test.gateway")
-                logger.logLevel = .error
-                let router = Router()
-                let routes = GatewayRoutes(store: store, configuration: configuration, logger: logger)
-                routes.add(to: router)
-                let (ports, port) = AsyncStream.makeStream(of: Int.self)
-                let app = Application(
-                    router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "wharf-gateway"), services: [routes.ledger],
-                    onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
-                )
-                return try await ListeningService.run("gateway", app, ports: ports, port: port) { bound in
-                    try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream))
+                try await serve(store: store, upstream: upstream, clock: clock, configure: configure, body)
+            }
+        }
+    }
+
+    /// `count` gateway replicas, each with its own store (its own connections) on one fresh PostgreSQL
+    /// database, in front of one fake upstream: what running the gateway on several machines looks like.
+    public static func replicas<T: Sendable>(
+        _ count: Int, limits: GatewayLimits, configure: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable ([TestGateway]) async throws -> T
+    ) async throws -> T {
+        try await TestPostgres.withDatabase { url in
+            try await FakeLLMUpstream.with { upstream in
+                try await TestStore.run(.postgres(url: url), now: Date.init) { store in
+                    try await seed(store, access: true, limits: limits)
+                    return try await serveReplicas(count, url: url, upstream: upstream, configure: configure, running: []) { try await body($0) }
                 }
             }
+        }
+    }
+
+    private static func serveReplicas<T: Sendable>(
+        _ count: Int, url: String, upstream: FakeLLMUpstream, configure: @escaping @Sendable (inout GatewayConfiguration) -> Void,
+        running: [TestGateway], _ body: @escaping @Sendable ([TestGateway]) async throws -> T
+    ) async throws -> T {
+        guard running.count < count else { return try await body(running) }
+        return try await TestStore.run(.postgres(url: url), now: Date.init, migrate: false) { store in
+            try await serve(store: store, upstream: upstream, clock: Date.init, configure: configure) { gateway in
+                try await serveReplicas(count, url: url, upstream: upstream, configure: configure, running: running + [gateway], body)
+            }
+        }
+    }
+
+    private static func seed(_ store: Store, access: Bool, limits: GatewayLimits) async throws {
+        _ = try await store.createCustomer(Fixtures.customer(), actor: Fixtures.operatorActor)
+        var draft = Fixtures.instance(slug)
+        draft.licenceKey = licenceKey
+        draft.aiGatewayAccess = access
+        _ = try await store.createInstance(draft, actor: Fixtures.operatorActor)
+        if !limits.isEmpty {
+            var patch = InstancePatch()
+            patch.aiGatewayLimits = limits
+            _ = try await store.updateInstance(slug: slug, patch, actor: Fixtures.operatorActor)
+        }
+    }
+
+    private static func serve<T: Sendable>(
+        store: Store, upstream: FakeLLMUpstream, clock: @escaping @Sendable () -> Date, configure: @escaping @Sendable (inout GatewayConfiguration) -> Void,
+        _ body: @escaping @Sendable (TestGateway) async throws -> T
+    ) async throws -> T {
+        var configuration = GatewayConfiguration(upstreams: [
+            .anthropic: .init(baseURL: upstream.baseURL, apiKey: upstream.apiKey), .openAI: .init(baseURL: upstream.baseURL, apiKey: upstream.apiKey),
+        ])
+        // Every change to the registry is seen at once in tests.
+        configuration.actorCacheTTL = .zero
+        configure(&configuration)
+        var logger = Logger(label: "wharf.test.gateway")
+        logger.logLevel = .error
+        let router = Router()
+        let routes = GatewayRoutes(store: store, configuration: configuration, clock: clock, logger: logger)
+        routes.add(to: router)
+        let (ports, port) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "wharf-gateway"), services: [routes.ledger],
+            onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
+        )
+        return try await ListeningService.run("gateway", app, ports: ports, port: port) { bound in
+            try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream, ledger: routes.ledger))
         }
     }
 }
