@@ -306,9 +306,11 @@ let package = Package(
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
-                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting",
+                "WharfCore", "WharfServer", "WharfClient", "WharfStore", "WharfRuntime", "WharfTesting", "WharfGateway",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

@@ -58,6 +58,12 @@ public struct WharfClient: Sendable {
     /// The instance's AI gateway token; reading it is audited.
     public func gatewayToken(_ slug: String) async throws -> GatewayTokenAnswer { try await send(.GET, "/v1/instances/\(escaped(slug))/gateway-token") }
 
+    /// AI gateway usage per instance, feature and day; days are `YYYY-MM-DD`, nil for the defaults (this
+    /// month up to today).
+    public func gatewayUsage(since: String? = nil, until: String? = nil, instance: String? = nil) async throws -> GatewayUsageReport {
+        try await send(.GET, "/v1/gateway/usage", query: [("since", since), ("until", until), ("instance", instance)])
+    }
+
     public func history(_ slug: String, cursor: String? = nil) async throws -> Page<AuditEntry> {
         try await send(.GET, "/v1/instances/\(escaped(slug))/history", query: [("cursor", cursor), ("limit", "500")])
     }

@@ -114,6 +114,7 @@ func buildRouter(store: Store, provider: any Provider, configuration: ServerConf
     handlers.addInstanceRoutes(to: v1)
     handlers.addInstanceHealthRoutes(to: v1)
     handlers.addGatewayTokenRoute(to: v1)
+    handlers.addGatewayUsageRoutes(to: v1)
     handlers.addAccessRoutes(to: v1)
     handlers.addRequestRoutes(to: v1)
     handlers.addWebhookRoutes(to: v1)

@@ -15,7 +15,8 @@ public enum TestServer {
     ///   default, so API tests see the registry exactly as they left it.
     public static func with<T: Sendable>(
         _ engine: EngineKind, reconcile: Bool = false, onListening: @escaping @Sendable (Int) async -> Void = { _ in },
-        onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        onEdgeListening: @escaping @Sendable (Int) async -> Void = { _ in }, onGatewayListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (any ApplicationProtocol, _ adminToken: @escaping @Sendable () -> String) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-server-\(UUID().uuidString)")
@@ -32,11 +33,12 @@ public enum TestServer {
         configuration.dataDirectory = directory.path
         configuration.logLevel = .error
         configuration.masterKey = SecretBox.generateBase64Key()
+        configure(&configuration)
         let token = Mutex("")
         let build = { @Sendable (configuration: ServerConfiguration) in
             try await buildApplication(
                 configuration, onFirstAdminToken: { issued in token.withLock { $0 = issued.secret } }, onListening: { _, port in await onListening(port) },
-                onEdgeListening: onEdgeListening
+                onEdgeListening: onEdgeListening, onGatewayListening: onGatewayListening
             )
         }
         if engine == .postgres {

@@ -97,6 +97,11 @@ struct InstanceCommand: AsyncParsableCommand {
         @Option(name: .customLong("private-connectivity"), help: "on or off") var privateConnectivity: Switch?
         @Option(name: .customLong("trial-expires")) var trialExpires: String?
         @Option(name: .customLong("licence-key-file"), help: "File holding the new licence key ('-' reads standard input).") var licenceKeyFile: String?
+        @Option(
+            name: .customLong("ai-limit"),
+            help: "Override an AI gateway limit of the plan: chat.requests.day=500, chat.tokens.month=2000000, chat.concurrency=5, chat.models=claude-*,gpt-4.1; VALUE plan drops the override. Repeat for more."
+        ) var aiLimits: [String] = []
+        @Flag(name: .customLong("clear-ai-limits"), help: "Drop every AI gateway override: the plan's limits apply.") var clearAILimits = false
 
         func run() async throws {
             try await CommandFailure.exitOnError {
@@ -109,6 +114,13 @@ struct InstanceCommand: AsyncParsableCommand {
                 if !domains.isEmpty { patch.customDomains = domains }
                 patch.trialExpiresAt = try trialExpires.map(InstanceCommand.parseDate)
                 patch.licenceKey = try licenceKeyFile.map(InstanceCommand.readSecret)
+                if clearAILimits || !aiLimits.isEmpty {
+                    var limits = clearAILimits ? GatewayLimits() : try await options.client.instance(slug).aiGatewayLimits
+                    for assignment in aiLimits {
+                        do throws(FieldProblem) { try limits.assign(assignment) } catch { throw ValidationError("--ai-limit: \(error.message)") }
+                    }
+                    patch.aiGatewayLimits = limits
+                }
                 guard !patch.isEmpty else { throw ValidationError("nothing to change: give at least one option (see --help)") }
                 let instance = try await options.client.updateInstance(slug, patch)
                 try options.emit(instance) { InstanceCommand.table(instance) }
@@ -156,12 +168,27 @@ struct InstanceCommand: AsyncParsableCommand {
             ("domain", instance.defaultDomain), ("custom domains", instance.customDomains.map { "\($0.domain) (\($0.verification.rawValue))" }.joined(separator: ", ")),
             ("ingress allowlist", instance.ingressAllowlist.joined(separator: ", ")), ("executors", "\(instance.executors)"),
             ("telemetry", instance.telemetry ? "on" : "off"), ("AI gateway", instance.aiGatewayAccess ? "on" : "off"),
+            ("AI limits", aiLimitOverrides(instance.aiGatewayLimits)),
             ("licence key", instance.licenceKeyFingerprint ?? "-"), ("admin email", instance.adminEmail),
             ("maintenance", "\(instance.maintenanceWindow.day.rawValue) \(instance.maintenanceWindow.startHour):00 UTC, \(instance.maintenanceWindow.durationHours) h"),
             ("backups", "every \(instance.backupPolicy.intervalHours) h, kept \(instance.backupPolicy.retentionDays) days"),
             ("trial expires", instance.trialExpiresAt.map(WharfJSON.timestamp) ?? "-"),
             ("created", WharfJSON.timestamp(instance.createdAt)), ("updated", WharfJSON.timestamp(instance.updatedAt)),
         ] + pendingDomains(instance))
+    }
+
+    /// The instance's own AI gateway limits, as `--ai-limit` takes them; "plan" when it has none.
+    static func aiLimitOverrides(_ limits: GatewayLimits) -> String {
+        let settings = limits.features.sorted { $0.key.rawValue < $1.key.rawValue }.flatMap { feature, limits in
+            var settings: [String] = []
+            for (measure, windows) in [("requests", limits.requests), ("tokens", limits.tokens)] {
+                for window in LimitWindow.allCases { if let count = windows?[window] { settings.append("\(feature.rawValue).\(measure).\(window.rawValue)=\(count)") } }
+            }
+            if let concurrency = limits.concurrency { settings.append("\(feature.rawValue).concurrency=\(concurrency)") }
+            if let models = limits.models { settings.append("\(feature.rawValue).models=\(models.joined(separator: ","))") }
+            return settings
+        }
+        return settings.isEmpty ? "plan" : settings.joined(separator: " ")
     }
 
     /// What to do for each unverified custom domain: the DNS record, or the local echo of its token.

@@ -24,8 +24,8 @@ extension Store {
             try await db.raw(
                 """
                 SELECT slug, feature, at_ms / 86400000 AS day, COUNT(*) AS requests,
-                SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors, SUM(prompt_tokens) AS prompt_tokens,
-                SUM(completion_tokens) AS completion_tokens, SUM(usage_counted) AS counted
+                CAST(SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS BIGINT) AS errors, CAST(SUM(prompt_tokens) AS BIGINT) AS prompt_tokens,
+                CAST(SUM(completion_tokens) AS BIGINT) AS completion_tokens, CAST(SUM(usage_counted) AS BIGINT) AS counted
                 FROM wharf_gateway_usage
                 WHERE at_ms >= \(bind: JSONColumn.millis(since)) AND at_ms < \(bind: JSONColumn.millis(until))
                 AND (\(bind: instance ?? "") = '' OR slug = \(bind: instance ?? ""))
