@@ -7,11 +7,13 @@ struct ServerProcess {
     let url: String
     let token: String
     let directory: URL
-    /// The edge's port.
+    /// The edge's port; 0 when the server runs without its reconciler.
     let edgePort: Int
+    /// The AI gateway's port.
+    let gatewayPort: Int
 
     /// Starts the server and waits (bounded) until it prints its URL and first admin token.
-    static func start(binary: String, databaseURL: String?) async throws -> ServerProcess {
+    static func start(binary: String, databaseURL: String?, environment extra: [String: String] = [:]) async throws -> ServerProcess {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wharf-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let log = directory.appendingPathComponent("serve.log")
@@ -23,6 +25,10 @@ struct ServerProcess {
         environment["WHARF_DATABASE_URL"] = databaseURL
         environment["WHARF_LOG_LEVEL"] = "warning"
         environment["WHARF_EDGE_PORT"] = "0"
+        environment["WHARF_GATEWAY_PORT"] = "0"
+        environment.merge(extra) { $1 }
+        // Without the reconciler there is no edge to wait for.
+        let reconciles = environment["WHARF_RECONCILE"] != "false"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
@@ -30,8 +36,9 @@ struct ServerProcess {
         for _ in 0..<600 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let url = text.firstMatch(of: /export WHARF_URL=(\S+)/)?.1, let token = text.firstMatch(of: /export WHARF_TOKEN=(\S+)/)?.1,
-                let edge = text.firstMatch(of: /The edge serves each instance at \S+:(\d+)/).flatMap({ Int($0.1) }) {
-                return ServerProcess(process: process, url: String(url), token: String(token), directory: directory, edgePort: edge)
+                let edge = text.firstMatch(of: /The edge serves each instance at \S+:(\d+)/).flatMap({ Int($0.1) }) ?? (reconciles ? nil : 0),
+                let gateway = text.firstMatch(of: /The AI gateway listens on http:\/\/[^:]+:(\d+)/).flatMap({ Int($0.1) }) {
+                return ServerProcess(process: process, url: String(url), token: String(token), directory: directory, edgePort: edge, gatewayPort: gateway)
             }
             guard process.isRunning else { throw BenchFailure("wharf serve exited early:\n\(text)") }
             try await Task.sleep(for: .milliseconds(50))

@@ -6,7 +6,7 @@ import WharfTesting
 @main
 struct WharfBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "wharf-bench", abstract: "Benchmark Wharf.", subcommands: [RegistryBench.self, DeadlineBench.self, SLAReportBench.self, RuntimeBench.self, RuntimeBenchServer.self, PlanBench.self, FleetBench.self, GenerateBench.self, SpecsCommand.self], defaultSubcommand: RegistryBench.self
+        commandName: "wharf-bench", abstract: "Benchmark Wharf.", subcommands: [RegistryBench.self, DeadlineBench.self, SLAReportBench.self, RuntimeBench.self, RuntimeBenchServer.self, GatewayBench.self, FakeLLMServer.self, PlanBench.self, FleetBench.self, GenerateBench.self, SpecsCommand.self], defaultSubcommand: RegistryBench.self
     )
 }
 

@@ -28,6 +28,14 @@ public final class RawConnection: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Runs blocking socket work on a Dispatch thread: blocking one of Swift's few cooperative threads
+    /// can starve the very server the test waits for.
+    public static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
     static func address(_ ip: String, port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

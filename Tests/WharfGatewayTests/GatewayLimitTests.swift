@@ -133,7 +133,7 @@ struct GatewayLimitTests {
                 try connection.send(
                     "POST /v1/messages HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer \(TestGateway.token)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
                 )
-                _ = try connection.read(through: "content_block_delta")
+                _ = try await RawConnection.offPool { try connection.read(through: "content_block_delta") }
                 let second = try await Call.call(gateway, .anthropic, body: Call.chat(.anthropic))
                 #expect(second.status == 429, "\(second.body)")
                 #expect(second.body.contains("1 requests in flight"), "\(second.body)")

@@ -12,6 +12,9 @@ public struct FakeLLMBehaviour: Sendable, Equatable {
     public var retryAfterSeconds = 7
     /// Streams leave usage out, as some upstreams do when not asked or when cut short.
     public var omitStreamUsage = false
+    /// Each streamed chunk starts with an SSE comment, `: sent-ns <MonotonicClock nanoseconds>`, written
+    /// as it leaves, so a benchmark can time the relay (clients ignore comments).
+    public var stampChunks = false
 
     public init() {}
 }

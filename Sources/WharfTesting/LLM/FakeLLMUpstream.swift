@@ -25,14 +25,16 @@ public final class FakeLLMUpstream: Sendable {
     public var requests: Int { control.state.withLock { $0.requests } }
     public func change(_ update: (inout FakeLLMBehaviour) -> Void) { control.state.withLock { update(&$0.behaviour) } }
 
-    /// Runs the upstream on a free loopback port for the duration of `body`.
-    public static func with<T: Sendable>(apiKey: String = "upstream-test-key", _ body: (FakeLLMUpstream) async throws -> T) async throws -> T {
+    /// Runs the upstream on loopback (a free port unless `port` is given) for the duration of `body`.
+    public static func with<T: Sendable>(
+        apiKey: String = "upstream-test-key", port fixedPort: Int = 0, _ body: (FakeLLMUpstream) async throws -> T
+    ) async throws -> T {
         let control = Control(apiKey: apiKey)
         let (ports, port) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "wharf.test.fake-llm")
         logger.logLevel = .error
         let app = Application(
-            router: control.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-llm"),
+            router: control.router(), configuration: .init(address: .hostname("127.0.0.1", port: fixedPort), serverName: "fake-llm"),
             onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
         )
         return try await ListeningService.run("fake-llm", app, ports: ports, port: port) { bound in
@@ -89,7 +91,7 @@ public final class FakeLLMUpstream: Sendable {
                 body: ResponseBody { writer in
                     for (index, event) in events.enumerated() {
                         if index > 0, behaviour.chunkDelay > .zero { try await Task.sleep(for: behaviour.chunkDelay) }
-                        try await writer.write(ByteBuffer(string: event))
+                        try await writer.write(ByteBuffer(string: behaviour.stampChunks ? ": sent-ns \(MonotonicClock.nanoseconds())\n\(event)" : event))
                     }
                     try await writer.finish(nil)
                 }
