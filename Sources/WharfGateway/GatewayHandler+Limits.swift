@@ -10,7 +10,7 @@ extension GatewayHandler {
     /// `GET /v1/limits`: the calling instance's limits and what is left of each, read fresh from the
     /// database. Errors come in OpenAI's format, the one most clients parse.
     func limits(_ request: Request) async -> Response {
-        let requestID = request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(TokenSecret.generate().prefix(16))"
+        let requestID = Self.requestID(of: request)
         do {
             let actor = try await authenticate(request)
             let standings: [GatewayFeature: [QuotaStanding]]

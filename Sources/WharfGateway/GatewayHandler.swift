@@ -22,7 +22,7 @@ struct GatewayHandler: Sendable {
 
     func handle(_ request: Request, api: UpstreamAPI, pathFeature: String?) async -> Response {
         let started = ContinuousClock.now
-        let requestID = request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(TokenSecret.generate().prefix(16))"
+        let requestID = Self.requestID(of: request)
         var call: GatewayCall?
         do {
             let admitted = try await admit(request, api: api, pathFeature: pathFeature, requestID: requestID, started: started, call: &call)
@@ -169,6 +169,11 @@ struct GatewayHandler: Sendable {
         )
         failure.headers = RateLimitHeaders.fields([standing], refusedBy: standing, now: now)
         return failure
+    }
+
+    /// The client's `x-request-id`, or a fresh one: every answer and usage event carries it.
+    static func requestID(of request: Request) -> String {
+        request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(TokenSecret.generate().prefix(16))"
     }
 
     static func milliseconds(_ duration: Duration) -> String {

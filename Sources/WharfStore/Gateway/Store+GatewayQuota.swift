@@ -142,9 +142,7 @@ extension Store {
                     }
                 }
                 if let limit = limits.concurrency {
-                    let held = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("wharf_gateway_leases")
-                        .where("slug", .equal, SQLBind(slug)).where("feature", .equal, SQLBind(feature.rawValue)).where("expires_ms", .greaterThan, SQLBind(nowMs))
-                        .first()?.decode(column: "n", as: Int.self) ?? 0
+                    let held = try await Self.leaseCount(db, slug: slug, feature: feature, liveAfter: nowMs)
                     list.append(QuotaStanding(measure: .concurrency, window: nil, limit: limit, used: held, resetsAt: nil))
                 }
                 standings[feature] = list
@@ -186,8 +184,10 @@ extension Store {
         return (try row.decode(column: "requests", as: Int.self), try row.decode(column: "tokens", as: Int.self))
     }
 
-    private static func leaseCount(_ db: any SQLDatabase, slug: String, feature: GatewayFeature) async throws -> Int {
+    /// Leases held on the instance's slots for `feature`; those expired by `liveAfter` are not counted.
+    private static func leaseCount(_ db: any SQLDatabase, slug: String, feature: GatewayFeature, liveAfter: Int64 = .min) async throws -> Int {
         try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("wharf_gateway_leases")
-            .where("slug", .equal, SQLBind(slug)).where("feature", .equal, SQLBind(feature.rawValue)).first()?.decode(column: "n", as: Int.self) ?? 0
+            .where("slug", .equal, SQLBind(slug)).where("feature", .equal, SQLBind(feature.rawValue)).where("expires_ms", .greaterThan, SQLBind(liveAfter))
+            .first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
