@@ -173,7 +173,7 @@ struct GatewayHandler: Sendable {
 
     /// The client's `x-request-id`, or a fresh one: every answer and usage event carries it.
     static func requestID(of request: Request) -> String {
-        request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(TokenSecret.generate().prefix(16))"
+        request.headers[HTTPField.Name("x-request-id")!] ?? "req_\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
     }
 
     static func milliseconds(_ duration: Duration) -> String {

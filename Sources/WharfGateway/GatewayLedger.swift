@@ -6,24 +6,31 @@ import WharfCore
 import WharfRuntime
 import WharfStore
 
-/// The gateway's book-keeping, as one `Service` per replica. Reservations go to the database on the
-/// request path, since they decide admission; settlements and usage events are queued and written in
-/// batches off it. Run the ledger before the HTTP server in a service group: the server drains first, then
-/// the ledger writes what is queued, so no completed request's usage is lost on a graceful shutdown.
-/// While requests run, the ledger renews this replica's concurrency leases; a replica that dies stops
-/// renewing, and its slots come free when the leases expire.
+/// The gateway's book-keeping, as one `Service` per replica. Requests are admitted from blocks of the
+/// limits this replica holds (`QuotaBooks`), so most never wait for the database; what was admitted, the
+/// blocks given back and the calls that ended are queued and written in batches off the request path.
+///
+/// Run the ledger before the HTTP server in a service group: the server drains first, then the ledger
+/// writes what is queued and gives back what it holds, so no completed request's usage is lost on a
+/// graceful shutdown. While it runs, the ledger renews this replica's leases and spares (a replica that
+/// dies stops renewing, and what it held comes free when they expire) and gives back blocks and slots
+/// idle for `spareIdle`.
 public final class GatewayLedger: Service, Sendable {
     let store: Store
-    /// This process's name on its leases.
+    /// This process's name on its leases and spares.
     let replica: String
     let leaseDuration: TimeInterval
     let clock: @Sendable () -> Date
     let logger: Logger
-    private let pending = Mutex<[GatewaySettlement]>([])
+    let books = QuotaBooks()
+    private let generations = Atomic<Int64>(0)
+    private let pending = Mutex(GatewayLedgerBatch(replica: ""))
     /// One writer at a time, so a flush returns only once what was queued before it is written.
     private let writing = AsyncLock()
     private let signal: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     static let batchSize = 500
+    /// How long a block or slot may sit unused before it goes back for other replicas.
+    static let spareIdle: TimeInterval = 0.2
 
     public init(store: Store, leaseDuration: TimeInterval, clock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
@@ -34,18 +41,28 @@ public final class GatewayLedger: Service, Sendable {
         signal = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Counts a request against `limits`, or throws `GatewayQuotaExceeded`.
-    func reserve(slug: String, feature: GatewayFeature, limits: FeatureLimits, estimatedTokens: Int) async throws -> GatewayReservation {
-        let now = clock()
-        return try await store.reserveGatewayQuota(
-            slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, replica: replica,
-            leaseUntil: now.addingTimeInterval(leaseDuration), now: now
-        )
+    /// A new block's generation: later blocks have larger ones.
+    func nextGeneration() -> Int64 {
+        generations.add(1, ordering: .relaxed).newValue
     }
 
-    /// Queues a settlement; it never waits, so the request that settles is not held up.
+    /// Queues a request admitted from a block, so its spare shrinks in the database too.
+    func admitted(_ reservation: GatewayReservation) {
+        guard !reservation.windows.isEmpty else { return }
+        enqueue { $0.admitted.append(reservation) }
+    }
+
+    /// Queues a settlement, and frees its slot at once; it never waits, so the request that settles is
+    /// not held up.
     func settle(_ settlement: GatewaySettlement) {
-        pending.withLock { $0.append(settlement) }
+        if let reservation = settlement.reservation, let slot = reservation.slot {
+            books.with(QuotaBooks.Key(slug: reservation.slug, feature: reservation.feature)) { $0.release(slot: slot) }
+        }
+        enqueue { $0.settlements.append(settlement) }
+    }
+
+    private func enqueue(_ change: (inout GatewayLedgerBatch) -> Void) {
+        pending.withLock { change(&$0) }
         signal.continuation.yield()
     }
 
@@ -53,8 +70,9 @@ public final class GatewayLedger: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.renewLeases() }
+                group.addTask { await self.giveBackIdle() }
                 for await _ in signal.stream {
-                    await flush()
+                    await writeQueued()
                 }
                 await flush()
                 group.cancelAll()
@@ -64,40 +82,66 @@ public final class GatewayLedger: Service, Sendable {
         }
     }
 
-    /// Writes everything queued now, in batches; a batch that fails is retried, since it is the record
-    /// of what was used.
+    /// Gives back every block and idle slot, and writes everything queued, in batches.
     public func flush() async {
-        await writing.withLock { await self.writeQueued() }
+        let returned = books.giveBack(usedBefore: nil)
+        if !returned.isEmpty { pending.withLock { $0.returned += returned } }
+        await writeQueued()
     }
 
+    /// Writes what is queued; a batch that fails is retried, since it is the record of what was used.
     private func writeQueued() async {
-        while true {
-            let batch = pending.withLock { pending in
-                let batch = Array(pending.prefix(Self.batchSize))
-                pending.removeFirst(batch.count)
-                return batch
-            }
-            guard !batch.isEmpty else { return }
-            var attempt = 0
+        await writing.withLock {
             while true {
-                do {
-                    try await store.settleGateway(batch)
-                    break
-                } catch {
-                    attempt += 1
-                    logger.error("gateway settlements not written; retrying", metadata: ["count": "\(batch.count)", "attempt": "\(attempt)", "error": "\(error)"])
-                    if attempt >= 10 {
-                        logger.critical("gateway settlements dropped after 10 attempts", metadata: ["count": "\(batch.count)"])
-                        break
-                    }
-                    try? await Task.sleep(for: .milliseconds(100 * (1 << min(attempt, 6))))
+                let batch = pending.withLock { pending in
+                    var batch = GatewayLedgerBatch(replica: replica)
+                    batch.returned = pending.returned
+                    pending.returned = []
+                    batch.admitted = Array(pending.admitted.prefix(Self.batchSize))
+                    pending.admitted.removeFirst(batch.admitted.count)
+                    batch.settlements = Array(pending.settlements.prefix(Self.batchSize))
+                    pending.settlements.removeFirst(batch.settlements.count)
+                    return batch
                 }
+                guard !batch.isEmpty else { return }
+                await write(batch)
             }
         }
     }
 
-    /// Renews this replica's leases every third of their duration, and now and then forgets windows long
-    /// over, until cancelled.
+    private func write(_ batch: GatewayLedgerBatch) async {
+        var attempt = 0
+        while true {
+            do {
+                return try await store.recordGatewayBatch(batch)
+            } catch {
+                attempt += 1
+                let count = "\(batch.settlements.count) settlements, \(batch.admitted.count) admissions, \(batch.returned.count) returns"
+                logger.error("gateway ledger not written; retrying", metadata: ["count": "\(count)", "attempt": "\(attempt)", "error": "\(error)"])
+                if attempt >= 10 {
+                    logger.critical("gateway ledger batch dropped after 10 attempts", metadata: ["count": "\(count)"])
+                    return
+                }
+                try? await Task.sleep(for: .milliseconds(100 * (1 << min(attempt, 6))))
+            }
+        }
+    }
+
+    /// Gives back, a few times a second, what has sat unused for `spareIdle`, so other replicas can use it.
+    private func giveBackIdle() async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: .seconds(Self.spareIdle / 2))
+            } catch {
+                return
+            }
+            let returned = books.giveBack(usedBefore: clock().addingTimeInterval(-Self.spareIdle))
+            if !returned.isEmpty { enqueue { $0.returned += returned } }
+        }
+    }
+
+    /// Renews this replica's leases and spares every third of their duration, and now and then forgets
+    /// windows long over, until cancelled.
     private func renewLeases() async {
         var rounds = 0
         while !Task.isCancelled {

@@ -155,10 +155,10 @@ struct GatewayLimitTests {
     func deadReplicaLease(engine: EngineKind) async throws {
         let clock = TestClock()
         try await TestGateway.with(engine, limits: Self.chatLimits(FeatureLimits(concurrency: 1)), clock: clock.now) { gateway in
-            _ = try await gateway.store.reserveGatewayQuota(
-                slug: TestGateway.slug, feature: .chat, limits: FeatureLimits(concurrency: 1), estimatedTokens: 10, replica: "dead",
-                leaseUntil: clock.now().addingTimeInterval(60), now: clock.now()
-            )
+            _ = try await gateway.store.takeGatewayBlocks(GatewayBlockRequest(
+                slug: TestGateway.slug, feature: .chat, limits: FeatureLimits(concurrency: 1), estimatedTokens: 10, windows: [], slots: 1, replica: "dead",
+                generation: 1, leaseUntil: clock.now().addingTimeInterval(60), now: clock.now()
+            ))
             #expect(try await Call.call(gateway, .anthropic, body: Call.chat(.anthropic)).status == 429)
             clock.advance(by: 59)
             #expect(try await Call.call(gateway, .anthropic, body: Call.chat(.anthropic)).status == 429)

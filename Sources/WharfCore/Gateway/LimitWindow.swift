@@ -20,6 +20,11 @@ public enum LimitWindow: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// `start(of:)` in whole milliseconds since 1970, as the shared counters are keyed.
+    public func startMilliseconds(of date: Date) -> Int64 {
+        Int64((start(of: date).timeIntervalSince1970 * 1000).rounded())
+    }
+
     /// When the window that holds `date` ends and its counts start again from zero.
     public func end(of date: Date) -> Date {
         switch self {

@@ -4,18 +4,23 @@ import WharfCore
 
 /// The AI gateway's usage events: written by settlements, summarised for billing.
 extension Store {
-    static func insertUsage(_ db: any SQLDatabase, _ event: GatewayUsageEvent) async throws {
-        try await db.insert(into: "wharf_gateway_usage")
-            .columns(
+    /// Records usage events, many rows to a statement.
+    static func insertUsage(_ db: any SQLDatabase, _ events: [GatewayUsageEvent]) async throws {
+        for chunk in stride(from: 0, to: events.count, by: 100).map({ events[$0..<min($0 + 100, events.count)] }) {
+            var insert = db.insert(into: "wharf_gateway_usage").columns(
                 "id", "at_ms", "slug", "feature", "model", "api", "request_id", "status", "prompt_tokens", "completion_tokens", "usage_counted", "prompt_flagged", "streamed",
                 "latency_us", "overhead_us"
             )
-            .values(
-                SQLBind(event.id), SQLBind(JSONColumn.millis(event.at)), SQLBind(event.instance), SQLBind(event.feature.rawValue), SQLBind(event.model),
-                SQLBind(event.api), SQLBind(event.requestID), SQLBind(event.status), SQLBind(event.promptTokens), SQLBind(event.completionTokens),
-                SQLBind(event.usageCounted ? 1 : 0), SQLBind(event.promptFlagged ? 1 : 0), SQLBind(event.streamed ? 1 : 0), SQLBind(event.latencyMicroseconds), SQLBind(event.overheadMicroseconds)
-            )
-            .run()
+            for event in chunk {
+                insert = insert.values(
+                    SQLBind(event.id), SQLBind(JSONColumn.millis(event.at)), SQLBind(event.instance), SQLBind(event.feature.rawValue), SQLBind(event.model),
+                    SQLBind(event.api), SQLBind(event.requestID), SQLBind(event.status), SQLBind(event.promptTokens), SQLBind(event.completionTokens),
+                    SQLBind(event.usageCounted ? 1 : 0), SQLBind(event.promptFlagged ? 1 : 0), SQLBind(event.streamed ? 1 : 0), SQLBind(event.latencyMicroseconds),
+                    SQLBind(event.overheadMicroseconds)
+                )
+            }
+            try await insert.run()
+        }
     }
 
     /// Usage per instance, feature and UTC day, from `since` up to `until`, for one instance or all.

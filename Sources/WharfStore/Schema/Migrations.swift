@@ -160,7 +160,7 @@ enum Migrations {
                 .column("tokens", type: .bigint, .notNull)
                 .primaryKey("slug", "feature", "window_kind", "window_start_ms")
                 .run()
-            // One row per request in flight; a replica that dies leaves rows that expire.
+            // One row per concurrency slot a replica holds; a replica that dies leaves rows that expire.
             try await db.create(table: "wharf_gateway_leases")
                 .column("id", type: .text, .primaryKey(autoIncrement: false))
                 .column("slug", type: .text, .notNull)
@@ -189,6 +189,25 @@ enum Migrations {
                 .run()
             try await db.create(index: "wharf_gateway_usage_at").on("wharf_gateway_usage").column("at_ms").run()
             try await db.create(index: "wharf_gateway_usage_slug").on("wharf_gateway_usage").column("slug").column("at_ms").run()
+        },
+        Migration(version: 7, name: "AI gateway quota blocks") { db, _ in
+            // What each replica holds of each window's counts, taken ahead in a block and not yet given to a
+            // request: the counter's requests and tokens include it, so what is used is the counter less the
+            // spares. `generation` changes with every block, so a late write about an old block is ignored;
+            // a replica that dies stops renewing `expires_ms`, and its spare goes back to the counter.
+            try await db.create(table: "wharf_gateway_spares")
+                .column("replica", type: .text, .notNull)
+                .column("slug", type: .text, .notNull)
+                .column("feature", type: .text, .notNull)
+                .column("window_kind", type: .text, .notNull)
+                .column("window_start_ms", type: .bigint, .notNull)
+                .column("generation", type: .bigint, .notNull)
+                .column("requests", type: .bigint, .notNull)
+                .column("tokens", type: .bigint, .notNull)
+                .column("expires_ms", type: .bigint, .notNull)
+                .primaryKey("slug", "feature", "window_kind", "window_start_ms", "replica")
+                .run()
+            try await db.create(index: "wharf_gateway_spares_replica").on("wharf_gateway_spares").column("replica").run()
         },
     ]
 }

@@ -1,0 +1,70 @@
+import Foundation
+import WharfCore
+import WharfRuntime
+import WharfStore
+
+extension GatewayLedger {
+    /// How long a request waits, at most, for blocks other replicas hold unused to come back, before it is
+    /// refused: they give them back after `spareIdle`.
+    static let waitForSpares: Duration = .milliseconds(600)
+    static let spareRetry: Duration = .milliseconds(50)
+
+    /// Admits a request against `limits`, or throws `GatewayQuotaExceeded`. Most requests are admitted from
+    /// this replica's blocks in memory; one that finds them short refills them from the database while the
+    /// others wait for it. A request is refused only when the shared counter has no room and no other
+    /// replica holds any unused, or they did not give it back in time.
+    func reserve(slug: String, feature: GatewayFeature, limits: FeatureLimits, estimatedTokens: Int) async throws -> GatewayReservation {
+        let now = clock()
+        if let refusal = Self.neverFits(limits: limits, estimatedTokens: estimatedTokens, now: now) { throw refusal }
+        let key = QuotaBooks.Key(slug: slug, feature: feature)
+        if let reservation = books.with(key, { $0.take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now) }) {
+            admitted(reservation)
+            return reservation
+        }
+        return try await books.refillLock(key).withLock {
+            let waitUntil = ContinuousClock.now + Self.waitForSpares
+            while true {
+                let now = clock()
+                let step = books.with(key) { book in
+                    book.step(
+                        slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, replica: replica, generation: nextGeneration(),
+                        leaseUntil: now.addingTimeInterval(leaseDuration), now: now
+                    )
+                }
+                let ask: GatewayBlockRequest
+                switch step {
+                case .admitted(let reservation):
+                    admitted(reservation)
+                    return reservation
+                case .refused(let refusal): throw refusal
+                case .refill(let request): ask = request
+                }
+                do {
+                    let grant = try await store.takeGatewayBlocks(ask)
+                    books.with(key) { $0.receive(grant, now: now) }
+                } catch let refusal as GatewayQuotaExceeded {
+                    if refusal.othersHoldSpare, ContinuousClock.now < waitUntil {
+                        try await Task.sleep(for: Self.spareRetry)
+                        continue
+                    }
+                    books.with(key) { $0.remember(refusal, estimatedTokens: estimatedTokens, at: now) }
+                    throw refusal
+                }
+            }
+        }
+    }
+
+    /// A refusal no wait would lift: a window that admits no request, or a request larger than a token limit.
+    static func neverFits(limits: FeatureLimits, estimatedTokens: Int, now: Date) -> GatewayQuotaExceeded? {
+        for window in LimitWindow.allCases {
+            if let limit = limits.requests?[window], limit < 1 {
+                return GatewayQuotaExceeded(standing: QuotaStanding(measure: .requests, window: window, limit: limit, used: 0, resetsAt: window.end(of: now)), neverFits: true)
+            }
+            if let limit = limits.tokens?[window], estimatedTokens > limit {
+                let standing = QuotaStanding(measure: .tokens, window: window, limit: limit, used: estimatedTokens, resetsAt: window.end(of: now))
+                return GatewayQuotaExceeded(standing: standing, neverFits: true)
+            }
+        }
+        return nil
+    }
+}
