@@ -42,7 +42,9 @@ extension GatewayLedger {
                 do {
                     let grant = try await store.takeGatewayBlocks(ask)
                     books.with(key) { $0.receive(grant, now: now) }
-                } catch let refusal as GatewayQuotaExceeded {
+                } catch {
+                    books.with(key) { $0.reattach() }
+                    guard let refusal = error as? GatewayQuotaExceeded else { throw error }
                     if refusal.othersHoldSpare, ContinuousClock.now < waitUntil {
                         try await Task.sleep(for: Self.spareRetry)
                         continue

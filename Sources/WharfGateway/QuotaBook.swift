@@ -20,6 +20,9 @@ struct QuotaBook: Sendable {
     static let smallestBlock = 16
 
     var blocks: [LimitWindow: Block] = [:]
+    /// Blocks a refill in flight gives back: no request may take from them meanwhile, since the refill
+    /// returns what was left when it asked.
+    var detached: [LimitWindow: Block] = [:]
     var idleSlots: [String] = []
     var busySlots = 0
     var slotsElsewhere = 0
@@ -71,9 +74,16 @@ struct QuotaBook: Sendable {
     ) -> Step {
         if let reservation = take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now) { return .admitted(reservation) }
         if let refusal = rememberedRefusal(estimatedTokens: estimatedTokens, now: now) { return .refused(refusal) }
-        return .refill(
-            refill(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, replica: replica, generation: generation, leaseUntil: leaseUntil, now: now)
-        )
+        let ask = refill(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, replica: replica, generation: generation, leaseUntil: leaseUntil, now: now)
+        for window in ask.windows { detached[window.kind] = blocks.removeValue(forKey: window.kind) }
+        return .refill(ask)
+    }
+
+    /// A refill was refused, so the database still counts the blocks it would have given back: they are
+    /// this replica's again.
+    mutating func reattach() {
+        blocks.merge(detached) { held, _ in held }
+        detached = [:]
     }
 
     /// The refusal still remembered at `now`, if it applies to a request of `estimatedTokens`: a refusal on
@@ -109,6 +119,7 @@ struct QuotaBook: Sendable {
                 spare: window.spare, granted: (window.spare.requests, window.spare.tokens), usedElsewhere: (window.usedRequests, window.usedTokens)
             )
         }
+        detached = [:]
         idleSlots += grant.slots
         if !grant.slots.isEmpty { slotsElsewhere = grant.slotsElsewhere }
         if let lastRefill, now.timeIntervalSince(lastRefill) < 1 {

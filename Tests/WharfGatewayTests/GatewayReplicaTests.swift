@@ -77,4 +77,18 @@ struct GatewayReplicaTests {
             #expect(standing[.chat]?.first { $0.measure == .tokens && $0.window == .day }?.used == used)
         }
     }
+
+    @Test("a block one replica holds but does not use comes back: the other replica admits up to the limit, then no more")
+    func idleBlockComesBack() async throws {
+        let limits = GatewayLimits([.chat: FeatureLimits(requests: WindowLimits(minute: 10_000, day: 16), concurrency: 1_000)])
+        try await TestGateway.replicas(2, limits: limits) { replicas in
+            // The first replica's call takes a block of two (an eighth of 16) and leaves one unused.
+            #expect(try await GatewayRelayTests.call(replicas[0], .anthropic, body: GatewayRelayTests.chat(.anthropic)).status == 200)
+            let answers = try await Self.burst([replicas[1]], count: 15, body: GatewayRelayTests.chat(.anthropic))
+            #expect(answers.allSatisfy { $0.status == 200 }, "\(answers.map(\.status))")
+            let over = try await GatewayRelayTests.call(replicas[1], .anthropic, body: GatewayRelayTests.chat(.anthropic))
+            #expect(over.status == 429, "\(over.body)")
+            #expect(replicas[0].upstream.requests == 16)
+        }
+    }
 }

@@ -76,12 +76,24 @@ public struct GatewayBlockGrant: Sendable, Equatable {
         public var spare: GatewaySpare
         public var usedRequests: Int
         public var usedTokens: Int
+
+        public init(spare: GatewaySpare, usedRequests: Int, usedTokens: Int) {
+            self.spare = spare
+            self.usedRequests = usedRequests
+            self.usedTokens = usedTokens
+        }
     }
 
     public var windows: [Window]
     public var slots: [String]
     /// Slots leased by other replicas when these were taken.
     public var slotsElsewhere: Int
+
+    public init(windows: [Window], slots: [String], slotsElsewhere: Int) {
+        self.windows = windows
+        self.slots = slots
+        self.slotsElsewhere = slotsElsewhere
+    }
 }
 
 /// One write of a replica's ledger: the requests it admitted from its blocks, the blocks and idle slots it
