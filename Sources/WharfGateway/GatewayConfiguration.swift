@@ -23,7 +23,8 @@ public struct GatewayConfiguration: Sendable {
     public var actorCacheTTL: Duration = .seconds(5)
     /// The `retry-after` of a 503 when the upstream gave none.
     public var defaultRetryAfterSeconds = 5
-    /// How long a concurrency slot stays held by a replica that stopped renewing it (one that died).
+    /// How long the slots and blocks of a replica that stopped renewing them (one that died) stay held
+    /// (`WHARF_AI_LEASE_SECONDS`); replicas renew every third of it.
     public var leaseDuration: TimeInterval = 60
     /// Prompts estimated above this many tokens are flagged in their usage event and the log
     /// (`WHARF_AI_PROMPT_TOKEN_LIMIT`); nil flags none.
@@ -55,6 +56,12 @@ extension GatewayConfiguration {
                 throw WharfError(.configuration, "WHARF_AI_PROMPT_TOKEN_LIMIT must be a whole number of tokens above 0 (got '\(text)')")
             }
             configuration.promptTokenLimit = limit
+        }
+        if let text = environment["WHARF_AI_LEASE_SECONDS"], !text.isEmpty {
+            guard let seconds = Int(text), seconds >= 3 else {
+                throw WharfError(.configuration, "WHARF_AI_LEASE_SECONDS must be a whole number of seconds, 3 or more (got '\(text)')")
+            }
+            configuration.leaseDuration = TimeInterval(seconds)
         }
         switch environment["WHARF_AI_BLOCK_LARGE_PROMPTS"]?.lowercased() {
         case nil, "", "false", "0", "no": break
