@@ -42,7 +42,9 @@ extension GatewayConfiguration {
     /// without a key is left out, and calls to its API answer that it is not configured.
     public static func fromEnvironment(_ environment: [String: String]) throws(WharfError) -> GatewayConfiguration {
         var upstreams: [UpstreamAPI: Upstream] = [:]
-        for (api, name, defaultURL) in [(UpstreamAPI.anthropic, "ANTHROPIC", "https://api.anthropic.com"), (.openAI, "OPENAI", "https://api.openai.com")] {
+        for api in UpstreamAPI.allCases {
+            let name = api.rawValue.uppercased()
+            let defaultURL = GatewayProvider.defaultBaseURLs[api.rawValue]!
             guard let key = environment["WHARF_AI_\(name)_KEY"], !key.isEmpty else { continue }
             let url = environment["WHARF_AI_\(name)_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultURL
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme), parsed.host != nil else {

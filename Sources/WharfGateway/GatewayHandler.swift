@@ -17,6 +17,7 @@ struct GatewayHandler: Sendable {
     let configuration: GatewayConfiguration
     let actors: ActorCache
     let ledger: GatewayLedger
+    let upstreams: UpstreamDirectory
     let http: HTTPClient
     let logger: Logger
 
@@ -26,7 +27,7 @@ struct GatewayHandler: Sendable {
         var call: GatewayCall?
         do {
             let admitted = try await admit(request, api: api, pathFeature: pathFeature, requestID: requestID, started: started, call: &call)
-            return try await relay(admitted.body, data: admitted.data, call: admitted.call, clientHeaders: request.headers)
+            return try await relay(admitted.body, data: admitted.data, call: admitted.call, upstream: admitted.upstream, clientHeaders: request.headers)
         } catch {
             var failure = error
             let overhead = ContinuousClock.now - started
@@ -40,7 +41,7 @@ struct GatewayHandler: Sendable {
     /// `call` is filled in as soon as the body is read, so a refusal after that is recorded too.
     private func admit(
         _ request: Request, api: UpstreamAPI, pathFeature: String?, requestID: String, started: ContinuousClock.Instant, call: inout GatewayCall?
-    ) async throws(GatewayFailure) -> (body: GatewayRequestBody, data: Data, call: GatewayCall) {
+    ) async throws(GatewayFailure) -> (body: GatewayRequestBody, data: Data, call: GatewayCall, upstream: GatewayConfiguration.Upstream) {
         let actor = try await authenticate(request)
         let feature = try Self.feature(of: request, pathFeature: pathFeature)
         guard request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
@@ -53,7 +54,7 @@ struct GatewayHandler: Sendable {
             throw GatewayFailure(.contentTooLarge, "request_too_large", "the body is larger than \(configuration.maxBodyBytes) bytes")
         }
         let body = try GatewayRequestBody.parse(data, api: api)
-        guard configuration.upstreams[api] != nil else {
+        guard let upstream = await upstreams.upstream(api) else {
             throw GatewayFailure(.notFound, "not_found_error", "this gateway has no \(api.rawValue) upstream configured")
         }
         let promptEstimate = GatewayRequestBody.promptTokens(bodyBytes: data.count)
@@ -86,12 +87,13 @@ struct GatewayHandler: Sendable {
             throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check limits right now; try again shortly", retryAfter: 1)
         }
         call = admitted
-        return (body, data, admitted)
+        return (body, data, admitted, upstream)
     }
 
     /// Calls the provider and relays its answer, settling the call when the answer is complete.
-    private func relay(_ body: GatewayRequestBody, data: Data, call: GatewayCall, clientHeaders: HTTPFields) async throws(GatewayFailure) -> Response {
-        let upstream = configuration.upstreams[call.api]!
+    private func relay(
+        _ body: GatewayRequestBody, data: Data, call: GatewayCall, upstream: GatewayConfiguration.Upstream, clientHeaders: HTTPFields
+    ) async throws(GatewayFailure) -> Response {
         let sent = ContinuousClock.now
         let answer: HTTPClientResponse
         do {

@@ -17,7 +17,8 @@ public struct GatewayRoutes: Sendable {
     ) {
         let actors = ActorCache(ttl: configuration.actorCacheTTL) { hash in try await store.gatewayActor(tokenHash: hash) }
         ledger = GatewayLedger(store: store, leaseDuration: configuration.leaseDuration, clock: clock, logger: logger)
-        handler = GatewayHandler(configuration: configuration, actors: actors, ledger: ledger, http: http, logger: logger)
+        let upstreams = UpstreamDirectory(store: store, fallback: configuration.upstreams, ttl: configuration.actorCacheTTL, logger: logger)
+        handler = GatewayHandler(configuration: configuration, actors: actors, ledger: ledger, upstreams: upstreams, http: http, logger: logger)
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {

@@ -115,6 +115,7 @@ func buildRouter(store: Store, provider: any Provider, configuration: ServerConf
     handlers.addInstanceHealthRoutes(to: v1)
     handlers.addGatewayTokenRoute(to: v1)
     handlers.addGatewayUsageRoutes(to: v1)
+    handlers.addGatewayProviderRoutes(to: v1)
     handlers.addAccessRoutes(to: v1)
     handlers.addRequestRoutes(to: v1)
     handlers.addWebhookRoutes(to: v1)

@@ -8,7 +8,7 @@ import WharfRuntime
 /// `wharf gateway …`: the AI gateway on its own, for replicas beside the control plane.
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gateway", abstract: "Run the AI gateway on its own.", subcommands: [Serve.self, Usage.self]
+        commandName: "gateway", abstract: "Run the AI gateway on its own.", subcommands: [Serve.self, Usage.self, Provider.self]
     )
 
     struct Serve: AsyncParsableCommand {

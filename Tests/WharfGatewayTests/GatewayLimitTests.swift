@@ -71,7 +71,8 @@ struct GatewayLimitTests {
         let limits = Self.chatLimits(FeatureLimits(tokens: WindowLimits(minute: 500, day: 10_000)))
         let clock = TestClock()
         try await TestGateway.with(engine, limits: limits, clock: clock.now) { gateway in
-            gateway.upstream.change { $0.delay = .milliseconds(1500) }
+            gateway.upstream.change { $0.holdAnswers = true }
+            defer { gateway.upstream.release() }
             let held = Task { try await Call.call(gateway, .anthropic, body: Call.chat(.anthropic, maxTokens: 400)) }
             let reserved = try await Poll.until("the first call holds its estimate") {
                 let used = Self.standing(try await Self.limits(gateway), .tokens, .minute)?.used ?? 0
@@ -83,6 +84,7 @@ struct GatewayLimitTests {
             #expect(refused.body.contains("500 tokens per minute"), "\(refused.body)")
             #expect(refused.headers.first(name: "x-ratelimit-limit-tokens") == "500")
 
+            gateway.upstream.release()
             let first = try await held.value
             #expect(first.status == 200)
             let reported = try #require(first.json?["usage"]?["input_tokens"]?.intValue) + (try #require(first.json?["usage"]?["output_tokens"]?.intValue))

@@ -6,7 +6,7 @@ public enum Role: String, WireEnum {
     public func allows(_ permission: Permission) -> Bool {
         switch self {
         case .admin: true
-        case .operator: permission != .manageTokens
+        case .operator: permission != .manageTokens && permission != .manageGateway
         case .requester: permission == .read || permission == .requestInstances
         case .viewer: permission == .read
         }
@@ -27,4 +27,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageTokens = "manage_tokens"
     /// Register and remove outgoing webhooks and see their deliveries.
     case manageWebhooks = "manage_webhooks"
+    /// Set and remove the AI gateway's provider URLs and keys.
+    case manageGateway = "manage_gateway"
 }

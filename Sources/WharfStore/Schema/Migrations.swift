@@ -209,5 +209,14 @@ enum Migrations {
                 .run()
             try await db.create(index: "wharf_gateway_spares_replica").on("wharf_gateway_spares").column("replica").run()
         },
+        Migration(version: 8, name: "AI gateway provider keys") { db, kind in
+            let bytes: SQLDataType = kind == .postgres ? .custom(SQLRaw("BYTEA")) : .blob
+            // The vendor's provider keys, sealed with the master key; `doc` is what may be shown.
+            try await db.create(table: "wharf_gateway_providers")
+                .column("api", type: .text, .primaryKey(autoIncrement: false))
+                .column("doc", type: .text, .notNull)
+                .column("key_sealed", type: bytes, .notNull)
+                .run()
+        },
     ]
 }

@@ -2,6 +2,9 @@
 public struct FakeLLMBehaviour: Sendable, Equatable {
     /// Before the first byte of every answer.
     public var delay: Duration = .zero
+    /// Hold every answer before its first byte until the test calls `FakeLLMUpstream.release()`: a call
+    /// in flight for as long as the test needs, however busy the machine.
+    public var holdAnswers = false
     /// Between two streamed chunks.
     public var chunkDelay: Duration = .zero
     /// The words of every reply; a stream sends one chunk per word.

@@ -25,6 +25,16 @@ public final class FakeLLMUpstream: Sendable {
     public var requests: Int { control.state.withLock { $0.requests } }
     public func change(_ update: (inout FakeLLMBehaviour) -> Void) { control.state.withLock { update(&$0.behaviour) } }
 
+    /// Stops holding answers and lets the held ones go.
+    public func release() {
+        let held = control.state.withLock { state in
+            state.behaviour.holdAnswers = false
+            defer { state.held = [] }
+            return state.held
+        }
+        for answer in held { answer.resume() }
+    }
+
     /// Runs the upstream on loopback (a free port unless `port` is given) for the duration of `body`.
     public static func with<T: Sendable>(
         apiKey: String = "upstream-test-key", port fixedPort: Int = 0, _ body: (FakeLLMUpstream) async throws -> T
@@ -47,6 +57,7 @@ public final class FakeLLMUpstream: Sendable {
         struct State {
             var behaviour = FakeLLMBehaviour()
             var requests = 0
+            var held: [CheckedContinuation<Void, Never>] = []
         }
         let apiKey: String
         let state = Mutex(State())
@@ -72,6 +83,15 @@ public final class FakeLLMUpstream: Sendable {
             let data = Data(buffer: try await request.body.collect(upTo: 16 << 20))
             guard let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let model = body["model"] as? String else {
                 return Self.error(400, api: api, retryAfter: nil)
+            }
+            if behaviour.holdAnswers {
+                await withCheckedContinuation { answer in
+                    let stillHeld = state.withLock { state in
+                        if state.behaviour.holdAnswers { state.held.append(answer) }
+                        return state.behaviour.holdAnswers
+                    }
+                    if !stillHeld { answer.resume() }
+                }
             }
             if behaviour.delay > .zero { try await Task.sleep(for: behaviour.delay) }
             if let status = behaviour.failure { return Self.error(status, api: api, retryAfter: status == 429 ? behaviour.retryAfterSeconds : nil) }
