@@ -34,7 +34,7 @@ struct GatewayServeTests {
             environment["DIAGNOSTICS_SECRET"] = "gateway-diagnostics-secret"
             let output = work.appending(path: "gateway.out").path
             let missingKey = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: output, newSession: false)
-            #expect(Spawn.wait(missingKey) == 1)
+            #expect(try await RawConnection.offPool { Spawn.wait(missingKey) } == 1)
             #expect(try String(contentsOfFile: output, encoding: .utf8).contains("WHARF_MASTER_KEY must be set"))
 
             environment["WHARF_MASTER_KEY"] = masterKey
@@ -44,15 +44,17 @@ struct GatewayServeTests {
             let token = GatewayToken.derive(licenceKey: "ACME-GATEWAY-KEY-1")
             let body = #"{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}"#
             let answer = try await Poll.until("the gateway answers", within: .seconds(60)) { () -> String? in
-                try? LocalTools.output([
-                    "curl", "-fsS", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "-d", body,
-                    "http://127.0.0.1:\(port)/v1/chat/completions",
-                ])
+                try? await RawConnection.offPool {
+                    try LocalTools.output([
+                        "curl", "-fsS", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "-d", body,
+                        "http://127.0.0.1:\(port)/v1/chat/completions",
+                    ])
+                }
             }
             #expect(answer.contains(#""completion_tokens":8"#), "\(answer)")
             #expect(upstream.requests == 1)
             kill(gateway, SIGTERM)
-            #expect(Spawn.wait(gateway) == 0)
+            #expect(try await RawConnection.offPool { Spawn.wait(gateway) } == 0)
             stopped = true
         }
     }

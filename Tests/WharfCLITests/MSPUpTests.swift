@@ -52,31 +52,32 @@ struct MSPUpTests {
             return String(text[range.upperBound...].prefix { $0 != "'" })
         }
         let health = try await Poll.until("the demo product answers /-/healthz", within: .seconds(60)) { () -> String? in
-            try? LocalTools.output(["curl", "-fsS", "-H", "Authorization: Bearer \(secret)", "http://127.0.0.1:\(port)/-/healthz"])
+            try? await RawConnection.offPool { try LocalTools.output(["curl", "-fsS", "-H", "Authorization: Bearer \(secret)", "http://127.0.0.1:\(port)/-/healthz"]) }
         }
         #expect(health.contains("\"database\""), "\(health)")
 
         // The service runs with the environment's contract, and its migrations ran on the local database.
-        let connect = try LocalTools.output([Self.wharf, "msp", "db", "connect", service, "dev", "--spec", spec])
+        let connect = try await RawConnection.offPool { try LocalTools.output([Self.wharf, "msp", "db", "connect", service, "dev", "--spec", spec]) }
         // Printed ready to paste into a shell, the URL quoted for its `?`.
         #expect(connect.hasPrefix("psql 'postgres://postgres@127.0.0.1:") && connect.contains("/notes?sslmode=disable'"), "\(connect)")
         let url = String(connect.dropFirst("psql ".count)).trimmingCharacters(in: CharacterSet(charactersIn: "'\n"))
-        let tables = try LocalTools.output(["psql", url, "-tAc", "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"])
+        let tables = try await RawConnection.offPool { try LocalTools.output(["psql", url, "-tAc", "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"]) }
         #expect((Int(tables.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
-        let archive = try LocalTools.output([Self.wharf, "msp", "db", "connect", service, "dev", "--spec", spec, "--database", "archive"])
+        let archive = try await RawConnection.offPool { try LocalTools.output([Self.wharf, "msp", "db", "connect", service, "dev", "--spec", spec, "--database", "archive"]) }
         #expect(archive.contains("/archive?sslmode=disable"))
         let run = try #require(LocalRun.current(service: service, environment: "dev"))
         #expect(try String(contentsOfFile: run.logFile, encoding: .utf8).contains("\(service)-dev"))
 
         kill(up, SIGTERM)
-        #expect(Spawn.wait(up) == 0)
+        #expect(try await RawConnection.offPool { Spawn.wait(up) } == 0)
         stopped = true
         #expect(LocalRun.current(service: service, environment: "dev") == nil)
-        #expect(throws: WharfError.self) { try LocalTools.output(["psql", url, "-tAc", "SELECT 1"]) }
+        let afterStop = try await RawConnection.offPool { Result { try LocalTools.output(["psql", url, "-tAc", "SELECT 1"]) } }
+        #expect(throws: WharfError.self) { try afterStop.get() }
     }
 
     @Test("a spec with Redis gets a local Redis that needs its password, keeps its data between runs, and stops with up")
-    func upRunsRedis() throws {
+    func upRunsRedis() async throws {
         let work = FileManager.default.temporaryDirectory.appending(path: "wharf-up-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let service = "cache-\(UInt32.random(in: 0...UInt32.max))"
@@ -92,21 +93,22 @@ struct MSPUpTests {
               - {id: dev, category: test, resources: {redis: {memoryGB: 1}}}
             """.write(toFile: spec, atomically: true, encoding: .utf8)
         let cli = #"redis-cli -u "$REDIS_URL" --no-auth-warning"#
-        func up(_ script: String) throws -> String {
-            try LocalTools.output([Self.wharf, "msp", "up", service, "dev", "--spec", spec, "--", "sh", "-c", script])
+        @Sendable func up(_ script: String) async throws -> String {
+            try await RawConnection.offPool { try LocalTools.output([Self.wharf, "msp", "up", service, "dev", "--spec", spec, "--", "sh", "-c", script]) }
         }
-        let first = try up(#"\#(cli) PING; \#(cli) -a "$REDIS_AUTH" SET greeting hello; echo "url=$REDIS_URL""#)
+        let first = try await up(#"\#(cli) PING; \#(cli) -a "$REDIS_AUTH" SET greeting hello; echo "url=$REDIS_URL""#)
         #expect(first.contains("NOAUTH"), "\(first)")
         #expect(first.contains("OK"), "\(first)")
         let url = try #require(first.split(separator: "\n").first { $0.hasPrefix("url=redis://127.0.0.1:") }).dropFirst(4)
         // Stopped with up: nothing answers there any more.
-        #expect(throws: WharfError.self) { try LocalTools.output(["redis-cli", "-u", String(url), "PING"]) }
-        let second = try up(#"\#(cli) -a "$REDIS_AUTH" GET greeting"#)
+        let pinged = try await RawConnection.offPool { Result { try LocalTools.output(["redis-cli", "-u", String(url), "PING"]) } }
+        #expect(throws: WharfError.self) { try pinged.get() }
+        let second = try await up(#"\#(cli) -a "$REDIS_AUTH" GET greeting"#)
         #expect(second.contains("hello"), "\(second)")
     }
 
     @Test("up refuses to start without a value for every secret, naming the variable and the secret")
-    func missingSecret() throws {
+    func missingSecret() async throws {
         let work = FileManager.default.temporaryDirectory.appending(path: "wharf-up-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -117,9 +119,8 @@ struct MSPUpTests {
             environments:
               - {id: dev, category: test, secretEnv: {API_KEY: api-key}}
             """.write(toFile: spec, atomically: true, encoding: .utf8)
-        let failure = #expect(throws: WharfError.self) {
-            try LocalTools.output([Self.wharf, "msp", "up", "keyed", "dev", "--spec", spec, "--", "true"])
-        }
+        let refused = try await RawConnection.offPool { Result { try LocalTools.output([Self.wharf, "msp", "up", "keyed", "dev", "--spec", spec, "--", "true"]) } }
+        let failure = #expect(throws: WharfError.self) { try refused.get() }
         #expect(failure?.message.contains("no local value for API_KEY (secret api-key)") == true)
         #expect(failure?.message.contains("exit 3") == true)
     }
