@@ -23,6 +23,7 @@ extension GatewayLedger {
         }
         return try await books.refillLock(key).withLock {
             let waitUntil = ContinuousClock.now + Self.waitForSpares
+            var wroteReturns = false
             while true {
                 let now = clock()
                 let step = books.with(key) { book in
@@ -41,10 +42,23 @@ extension GatewayLedger {
                 }
                 do {
                     let grant = try await store.takeGatewayBlocks(ask)
-                    books.with(key) { $0.receive(grant, now: now) }
+                    let reservation = books.with(key) { book in
+                        book.receive(grant, now: now)
+                        return book.take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now)
+                    }
+                    if let reservation {
+                        admitted(reservation)
+                        return reservation
+                    }
                 } catch {
                     books.with(key) { $0.reattach() }
                     guard let refusal = error as? GatewayQuotaExceeded else { throw error }
+                    if !wroteReturns, hasQueuedReturns() {
+                        // What this replica gave back may not be written yet: write it, then ask again.
+                        wroteReturns = true
+                        await writeQueued()
+                        continue
+                    }
                     if refusal.othersHoldSpare, ContinuousClock.now < waitUntil {
                         try await Task.sleep(for: Self.spareRetry)
                         continue

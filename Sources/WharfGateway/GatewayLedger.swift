@@ -89,8 +89,12 @@ public final class GatewayLedger: Service, Sendable {
         await writeQueued()
     }
 
+    func hasQueuedReturns() -> Bool {
+        pending.withLock { !$0.returned.isEmpty }
+    }
+
     /// Writes what is queued; a batch that fails is retried, since it is the record of what was used.
-    private func writeQueued() async {
+    func writeQueued() async {
         await writing.withLock {
             while true {
                 let batch = pending.withLock { pending in

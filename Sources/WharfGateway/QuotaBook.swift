@@ -128,6 +128,8 @@ struct QuotaBook: Sendable {
             blockSize = max(blockSize / 2, Self.smallestBlock)
         }
         lastRefill = now
+        // Fresh blocks are not idle: the request that asked for them takes from them next.
+        lastUsed = now
         refusal = nil
     }
 

@@ -71,6 +71,7 @@ struct QuotaBookTests {
 
         book.receive(Self.grant(requests: 4, tokens: 400, used: 0, slots: ["s1", "s2"]), now: Self.now)
         #expect(book.rememberedRefusal(estimatedTokens: 100, now: Self.now) == nil, "a refill forgets it")
+        #expect(book.lastUsed == Self.now, "fresh blocks are not idle, or the idle sweep could give them back before the request that asked takes from them")
         let taken = Self.take(&book)
         #expect(taken != nil)
         let given = book.giveBack(slug: "acme", feature: .chat)
