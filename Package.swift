@@ -237,6 +237,9 @@ let package = Package(
             dependencies: [
                 "wharf", "WharfCore", "WharfStore", "WharfRuntime", "WharfTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

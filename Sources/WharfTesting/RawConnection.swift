@@ -88,7 +88,7 @@ public final class RawConnection: @unchecked Sendable {
     private func fill() throws -> Bool {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if count < 0 { throw TestSetupError("read failed or timed out: errno \(errno)") }
+        if count < 0 { throw TestSetupError("read failed or timed out: errno \(errno); got so far: \(String(decoding: received.prefix(2_000), as: UTF8.self))") }
         received += buffer.prefix(count)
         return count > 0
     }

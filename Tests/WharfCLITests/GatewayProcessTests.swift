@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 import WharfCore
 import WharfRuntime
@@ -50,18 +53,22 @@ struct GatewayProcessTests {
         let pid = try Spawn.start(
             [MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: work.appending(path: "\(name).out").path, newSession: false
         )
-        _ = try await Poll.until("replica \(name) answers", within: .seconds(60)) { try await status(port: port, path: "/v1/limits", method: "GET") == 200 ? true : nil }
+        _ = try await Poll.until("replica \(name) answers", within: .seconds(60)) { try await status(port: port, path: "/v1/limits", method: .GET) == 200 ? true : nil }
         return (pid, port)
     }
 
-    /// The status of one call with the instance's token, by curl.
-    static func status(port: Int, path: String = "/v1/chat/completions", method: String = "POST") async throws -> Int? {
-        let token = GatewayToken.derive(licenceKey: licenceKey)
-        var command = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "-H", "Authorization: Bearer \(token)", "--max-time", "30"]
-        if method == "POST" { command += ["-H", "Content-Type: application/json", "-d", body] }
-        let call = command + ["http://127.0.0.1:\(port)\(path)"]
-        let output = try? await RawConnection.offPool { try LocalTools.output(call) }
-        return output.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    /// The status of one call with the instance's token, or nil when the replica does not answer.
+    static func status(port: Int, path: String = "/v1/chat/completions", method: HTTPMethod = .POST) async throws -> Int? {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        request.headers.add(name: "authorization", value: "Bearer \(GatewayToken.derive(licenceKey: licenceKey))")
+        if method == .POST {
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(30)) else { return nil }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
     }
 
     static func wait(_ pid: pid_t) async throws -> Int32 {
