@@ -15,7 +15,7 @@ extension GatewayLedger {
     /// replica holds any unused, or they did not give it back in time.
     func reserve(slug: String, feature: GatewayFeature, limits: FeatureLimits, estimatedTokens: Int) async throws -> GatewayReservation {
         let now = clock()
-        if let refusal = Self.neverFits(limits: limits, estimatedTokens: estimatedTokens, now: now) { throw refusal }
+        if let refusal = GatewayQuotaExceeded.neverFitting(limits, estimatedTokens: estimatedTokens, now: now) { throw refusal }
         let key = QuotaBooks.Key(slug: slug, feature: feature)
         if let reservation = books.with(key, { $0.take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now) }) {
             admitted(reservation)
@@ -68,19 +68,5 @@ extension GatewayLedger {
                 }
             }
         }
-    }
-
-    /// A refusal no wait would lift: a window that admits no request, or a request larger than a token limit.
-    static func neverFits(limits: FeatureLimits, estimatedTokens: Int, now: Date) -> GatewayQuotaExceeded? {
-        for window in LimitWindow.allCases {
-            if let limit = limits.requests?[window], limit < 1 {
-                return GatewayQuotaExceeded(standing: QuotaStanding(measure: .requests, window: window, limit: limit, used: 0, resetsAt: window.end(of: now)), neverFits: true)
-            }
-            if let limit = limits.tokens?[window], estimatedTokens > limit {
-                let standing = QuotaStanding(measure: .tokens, window: window, limit: limit, used: estimatedTokens, resetsAt: window.end(of: now))
-                return GatewayQuotaExceeded(standing: standing, neverFits: true)
-            }
-        }
-        return nil
     }
 }

@@ -49,6 +49,21 @@ public struct GatewayQuotaExceeded: Error, Sendable, Equatable {
         self.neverFits = neverFits
         self.othersHoldSpare = othersHoldSpare
     }
+
+    /// The refusal no wait would lift, if any: a window that admits no request, or a request larger than
+    /// a token limit.
+    public static func neverFitting(_ limits: FeatureLimits, estimatedTokens: Int, now: Date) -> GatewayQuotaExceeded? {
+        for window in LimitWindow.allCases {
+            if let limit = limits.requests?[window], limit < 1 {
+                return GatewayQuotaExceeded(standing: QuotaStanding(measure: .requests, window: window, limit: limit, used: 0, resetsAt: window.end(of: now)), neverFits: true)
+            }
+            if let limit = limits.tokens?[window], estimatedTokens > limit {
+                let standing = QuotaStanding(measure: .tokens, window: window, limit: limit, used: estimatedTokens, resetsAt: window.end(of: now))
+                return GatewayQuotaExceeded(standing: standing, neverFits: true)
+            }
+        }
+        return nil
+    }
 }
 
 /// How a call ends: the tokens really used (replacing its reservation's estimate), whether the request is

@@ -16,6 +16,7 @@ extension Store {
         let nowMs = JSONColumn.millis(ask.now)
         let slug = ask.slug
         let feature = ask.feature.rawValue
+        if let refusal = GatewayQuotaExceeded.neverFitting(ask.limits, estimatedTokens: ask.estimatedTokens, now: ask.now) { throw refusal }
         return try await write { db in
             var locks: [CounterKey] = ask.windows.flatMap { window in
                 [window.returning.map { CounterKey(slug: slug, feature: feature, window: $0.window.rawValue, start: $0.startMilliseconds) },
@@ -59,12 +60,6 @@ extension Store {
         let requestLimit = ask.limits.requests?[window.kind]
         let tokenLimit = ask.limits.tokens?[window.kind]
         let resetsAt = window.kind.end(of: ask.now)
-        if let requestLimit, requestLimit < 1 {
-            throw GatewayQuotaExceeded(standing: QuotaStanding(measure: .requests, window: window.kind, limit: requestLimit, used: 0, resetsAt: resetsAt), neverFits: true)
-        }
-        if let tokenLimit, ask.estimatedTokens > tokenLimit {
-            throw GatewayQuotaExceeded(standing: QuotaStanding(measure: .tokens, window: window.kind, limit: tokenLimit, used: ask.estimatedTokens, resetsAt: resetsAt), neverFits: true)
-        }
         var held = (requests: 0, tokens: 0)
         if let old = window.returning {
             if old.startMilliseconds == window.startMilliseconds {
