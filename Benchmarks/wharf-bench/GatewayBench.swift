@@ -54,11 +54,21 @@ struct GatewayBench: AsyncParsableCommand {
         var directRates: [Double] = []
         var gatewayRates: [Double] = []
         var overheads: [Double] = []
+        var directCosts: [CallCost] = []
+        var gatewayCosts: [CallCost] = []
         var through = 0
+        let processes = (fake: fake.processIdentifier, gateway: server.process.processIdentifier)
         for _ in 0..<rounds {
-            directRates.append(try Wrk.run(url: upstream + "/v1/messages", script: direct, connections: connections, seconds: seconds).rate)
-            let round = try Wrk.run(url: gateway + "/v1/messages", script: relayed, connections: connections, seconds: seconds)
+            let (straight, straightCost) = try CallCost.measure(processes) {
+                try Wrk.run(url: upstream + "/v1/messages", script: direct, connections: connections, seconds: seconds)
+            }
+            directRates.append(straight.rate)
+            directCosts.append(straightCost)
+            let (round, roundCost) = try CallCost.measure(processes) {
+                try Wrk.run(url: gateway + "/v1/messages", script: relayed, connections: connections, seconds: seconds)
+            }
             gatewayRates.append(round.rate)
+            gatewayCosts.append(roundCost)
             overheads.append(round.overheadP50 ?? .nan)
             through += round.requests
         }
@@ -81,6 +91,7 @@ struct GatewayBench: AsyncParsableCommand {
         print(String(format: "  straight to the fake upstream: %.0f requests/s (rounds: %@)", medianDirect, Self.list(directRates)))
         print(String(format: "  through the gateway:           %.0f requests/s (rounds: %@)", medianGateway, Self.list(gatewayRates)))
         print(String(format: "  ratio:                         %.2f (target ≥ 0.50)", medianGateway / medianDirect))
+        print("  CPU per call, median of the rounds: straight \(CallCost.median(directCosts)); through the gateway \(CallCost.median(gatewayCosts))")
         print(String(format: "  added latency p50 (x-wharf-overhead-ms): %.3f ms (rounds: %@; target < 0.5)", Self.median(overheads), Self.list(overheads, format: "%.3f")))
         print(String(format: "  first streamed chunk after it left the upstream, p50/p99: %.3f / %.3f ms through the gateway, %.3f / %.3f ms straight (target < 1 ms)",
             streamGateway.percentile(50), streamGateway.percentile(99), streamDirect.percentile(50), streamDirect.percentile(99)))

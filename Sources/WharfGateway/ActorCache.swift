@@ -21,9 +21,15 @@ final class ActorCache: Sendable {
         self.load = load
     }
 
+    /// What is remembered of a token: nil when it must be read, `.some(nil)` for a token known to be unknown.
+    func cached(tokenHash: String) -> GatewayActor?? {
+        guard let entry = entries.withLock({ $0[tokenHash] }), entry.expires > ContinuousClock.now else { return nil }
+        return .some(entry.actor)
+    }
+
     func actor(tokenHash: String) async throws -> GatewayActor? {
+        if let known = cached(tokenHash: tokenHash) { return known }
         let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[tokenHash] }), entry.expires > now { return entry.actor }
         let actor = try await load(tokenHash)
         entries.withLock { entries in
             // Bounded: a flood of distinct bad tokens resets the cache instead of growing it.

@@ -5,12 +5,15 @@ import WharfCore
 public struct GatewayConfiguration: Sendable {
     /// One provider: where its API is and the vendor's key for it.
     public struct Upstream: Sendable, Equatable {
-        public var baseURL: String
-        public var apiKey: String
+        public let baseURL: String
+        public let apiKey: String
+        /// Nil when `baseURL` is not an http(s) URL: calls to this API then answer that it cannot be reached.
+        let endpoint: UpstreamEndpoint?
 
         public init(baseURL: String, apiKey: String) {
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.apiKey = apiKey
+            endpoint = UpstreamEndpoint(baseURL: self.baseURL)
         }
     }
 

@@ -9,18 +9,24 @@ extension GatewayLedger {
     static let waitForSpares: Duration = .milliseconds(600)
     static let spareRetry: Duration = .milliseconds(50)
 
+    /// Admits a request from this replica's blocks in memory; nil when they are short and must be refilled
+    /// (`reserve`). Throws `GatewayQuotaExceeded` for a request no limit could ever admit.
+    func reserveNow(slug: String, feature: GatewayFeature, limits: FeatureLimits, estimatedTokens: Int) throws(GatewayQuotaExceeded) -> GatewayReservation? {
+        let now = clock()
+        if let refusal = GatewayQuotaExceeded.neverFitting(limits, estimatedTokens: estimatedTokens, now: now) { throw refusal }
+        let key = QuotaBooks.Key(slug: slug, feature: feature)
+        guard let reservation = books.with(key, { $0.take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now) }) else { return nil }
+        admitted(reservation)
+        return reservation
+    }
+
     /// Admits a request against `limits`, or throws `GatewayQuotaExceeded`. Most requests are admitted from
     /// this replica's blocks in memory; one that finds them short refills them from the database while the
     /// others wait for it. A request is refused only when the shared counter has no room and no other
     /// replica holds any unused, or they did not give it back in time.
     func reserve(slug: String, feature: GatewayFeature, limits: FeatureLimits, estimatedTokens: Int) async throws -> GatewayReservation {
-        let now = clock()
-        if let refusal = GatewayQuotaExceeded.neverFitting(limits, estimatedTokens: estimatedTokens, now: now) { throw refusal }
+        if let reservation = try reserveNow(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens) { return reservation }
         let key = QuotaBooks.Key(slug: slug, feature: feature)
-        if let reservation = books.with(key, { $0.take(slug: slug, feature: feature, limits: limits, estimatedTokens: estimatedTokens, now: now) }) {
-            admitted(reservation)
-            return reservation
-        }
         return try await books.refillLock(key).withLock {
             let waitUntil = ContinuousClock.now + Self.waitForSpares
             var wroteReturns = false

@@ -1,20 +1,20 @@
 import Foundation
-import HTTPTypes
+import NIOHTTP1
 import WharfCore
 
 /// The `x-ratelimit-*` headers for a set of standings: `limit`, `remaining` and `reset` (seconds) of the
 /// request limit nearest to running out, and the same with a `-tokens` suffix for the tokens. A refusal
 /// reports the limit that refused.
 enum RateLimitHeaders {
-    static func fields(_ standings: [QuotaStanding], refusedBy refusal: QuotaStanding? = nil, now: Date) -> HTTPFields {
-        var fields = HTTPFields()
+    static func fields(_ standings: [QuotaStanding], refusedBy refusal: QuotaStanding? = nil, now: Date) -> HTTPHeaders {
+        var fields = HTTPHeaders()
         let requests = refusal ?? tightest(standings.filter { $0.measure == .requests })
         let tokens = refusal?.measure == .tokens ? refusal : tightest(standings.filter { $0.measure == .tokens })
         for (standing, suffix) in [(requests, ""), (tokens, "-tokens")] {
             guard let standing else { continue }
-            fields[HTTPField.Name("x-ratelimit-limit\(suffix)")!] = "\(standing.limit)"
-            fields[HTTPField.Name("x-ratelimit-remaining\(suffix)")!] = "\(standing.remaining)"
-            fields[HTTPField.Name("x-ratelimit-reset\(suffix)")!] = "\(standing.secondsToReset(from: now))"
+            fields.add(name: "x-ratelimit-limit\(suffix)", value: "\(standing.limit)")
+            fields.add(name: "x-ratelimit-remaining\(suffix)", value: "\(standing.remaining)")
+            fields.add(name: "x-ratelimit-reset\(suffix)", value: "\(standing.secondsToReset(from: now))")
         }
         return fields
     }

@@ -11,7 +11,7 @@ final class UpstreamDirectory: Sendable {
     private let fallback: [UpstreamAPI: GatewayConfiguration.Upstream]
     private let ttl: Duration
     private let logger: Logger
-    private let cached = Mutex<(upstreams: [UpstreamAPI: GatewayConfiguration.Upstream], until: ContinuousClock.Instant)?>(nil)
+    private let memo = Mutex<(upstreams: [UpstreamAPI: GatewayConfiguration.Upstream], until: ContinuousClock.Instant)?>(nil)
 
     init(store: Store, fallback: [UpstreamAPI: GatewayConfiguration.Upstream], ttl: Duration, logger: Logger) {
         self.store = store
@@ -20,9 +20,15 @@ final class UpstreamDirectory: Sendable {
         self.logger = logger
     }
 
+    /// Every provider, if read within the TTL; nil when they must be read again.
+    func cached() -> [UpstreamAPI: GatewayConfiguration.Upstream]? {
+        guard let memo = memo.withLock({ $0 }), ContinuousClock.now < memo.until else { return nil }
+        return memo.upstreams
+    }
+
     func upstream(_ api: UpstreamAPI) async -> GatewayConfiguration.Upstream? {
-        let cached = cached.withLock { $0 }
-        if let cached, ContinuousClock.now < cached.until { return cached.upstreams[api] }
+        if let upstreams = cached() { return upstreams[api] }
+        let cached = memo.withLock { $0 }
         var upstreams = fallback
         do {
             for (name, entry) in try await store.gatewayProviderKeys() {
@@ -34,7 +40,7 @@ final class UpstreamDirectory: Sendable {
             logger.error("provider keys not read", metadata: ["error": "\(error)"])
             return (cached?.upstreams ?? fallback)[api]
         }
-        self.cached.withLock { $0 = (upstreams, ContinuousClock.now + ttl) }
+        memo.withLock { $0 = (upstreams, ContinuousClock.now + ttl) }
         return upstreams[api]
     }
 }

@@ -1,6 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import HTTPTypes
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -9,22 +7,24 @@ import NIOHTTP1
 /// and the client's Anthropic version and beta headers passed on.
 enum UpstreamRequest {
     static func make(
-        _ api: UpstreamAPI, upstream: GatewayConfiguration.Upstream, body: GatewayRequestBody, data: Data, requestID: String, clientHeaders: HTTPFields
-    ) -> HTTPClientRequest {
-        var outgoing = HTTPClientRequest(url: upstream.baseURL + api.path)
-        outgoing.method = .POST
-        outgoing.headers.add(name: "content-type", value: "application/json")
-        outgoing.headers.add(name: "x-request-id", value: requestID)
+        _ api: UpstreamAPI, upstream: GatewayConfiguration.Upstream, endpoint: UpstreamEndpoint, streams: Bool, body: ByteBuffer, requestID: String, clientHeaders: HTTPHeaders
+    ) -> (head: HTTPRequestHead, body: ByteBuffer) {
+        let body = streams && api == .openAI ? ByteBuffer(data: askingForStreamUsage(Data(buffer: body))) : body
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
+        headers.add(name: "host", value: endpoint.hostHeader)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        headers.add(name: "x-request-id", value: requestID)
         switch api {
         case .anthropic:
-            outgoing.headers.add(name: "x-api-key", value: upstream.apiKey)
-            outgoing.headers.add(name: "anthropic-version", value: clientHeaders[HTTPField.Name("anthropic-version")!] ?? "2023-06-01")
-            if let beta = clientHeaders[HTTPField.Name("anthropic-beta")!] { outgoing.headers.add(name: "anthropic-beta", value: beta) }
+            headers.add(name: "x-api-key", value: upstream.apiKey)
+            headers.add(name: "anthropic-version", value: clientHeaders.first(name: "anthropic-version") ?? "2023-06-01")
+            if let beta = clientHeaders.first(name: "anthropic-beta") { headers.add(name: "anthropic-beta", value: beta) }
         case .openAI:
-            outgoing.headers.add(name: "authorization", value: "Bearer \(upstream.apiKey)")
+            headers.add(name: "authorization", value: "Bearer \(upstream.apiKey)")
         }
-        outgoing.body = .bytes(ByteBuffer(data: body.streams && api == .openAI ? askingForStreamUsage(data) : data))
-        return outgoing
+        return (HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.pathPrefix + api.path, headers: headers), body)
     }
 
     /// An OpenAI streaming body with `stream_options.include_usage` set, so the stream reports its usage.

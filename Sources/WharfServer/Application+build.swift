@@ -49,15 +49,12 @@ public func buildApplication(
         store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
         WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
     ]
-    let gatewayRouter = Router()
-    let gateway = GatewayRoutes(store: store, configuration: configuration.gateway, clock: clock, logger: logger)
-    gateway.add(to: gatewayRouter)
+    let gateway = GatewayServer(
+        store: store, configuration: configuration.gateway, host: configuration.host, port: configuration.gatewayPort, clock: clock, logger: logger,
+        onListening: onGatewayListening
+    )
     // The ledger before the gateway's server: shutdown runs in reverse, so the server drains first.
-    services.append(gateway.ledger)
-    services.append(Application(
-        router: gatewayRouter, configuration: .init(address: .hostname(configuration.host, port: configuration.gatewayPort), serverName: "wharf-gateway"),
-        onServerRunning: { channel in await onGatewayListening(channel.localAddress?.port ?? configuration.gatewayPort) }, logger: logger
-    ))
+    services += [gateway.ledger, gateway] as [any Service]
     // The edge routes what the reconciler and the prober publish, so it runs only beside them.
     if configuration.reconcile {
         let ready: @Sendable () async -> Void = { await migrated.wait() }

@@ -1,14 +1,14 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs a service that reports the port it listens on into `port`, inside a service group of its own,
+/// Runs services, the last of which reports the port it listens on into `port`, inside a service group of its own,
 /// hands the port to `body`, then ends it the way SIGTERM does: with a graceful shutdown, not a
 /// cancellation.
 public enum ListeningService {
     public static func run<T: Sendable>(
-        _ name: String, _ service: any Service, ports: AsyncStream<Int>, port: AsyncStream<Int>.Continuation, _ body: (Int) async throws -> T
+        _ name: String, _ services: any Service..., ports: AsyncStream<Int>, port: AsyncStream<Int>.Continuation, _ body: (Int) async throws -> T
     ) async throws -> T {
-        let runner = ServiceGroup(services: [service], logger: Logger(label: "wharf.test.\(name)"))
+        let runner = ServiceGroup(services: services, logger: Logger(label: "wharf.test.\(name)"))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { port.finish() }

@@ -16,11 +16,13 @@ struct GatewayCommand: AsyncParsableCommand {
             abstract: "Serve the AI gateway against Wharf's database (wharf serve runs one already).",
             discussion: Runtime.help(AIGatewayService.self)
         )
-        @Option(help: "Port to listen on; sets PORT.") var port: Int?
+        @Option(help: "Port the instances call the gateway on; sets WHARF_AI_PORT.") var port: Int?
+        @Option(help: "Port of health, metrics and version; sets PORT.") var adminPort: Int?
 
         func run() async throws {
             var environment = ProcessInfo.processInfo.environment
-            if let port { environment["PORT"] = String(port) }
+            if let port { environment["WHARF_AI_PORT"] = String(port) }
+            if let adminPort { environment["PORT"] = String(adminPort) }
             await Runtime.run(AIGatewayService.self, arguments: [], environment: environment)
         }
     }

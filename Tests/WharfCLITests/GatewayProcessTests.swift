@@ -51,7 +51,7 @@ struct GatewayProcessTests {
     static func start(_ environment: [String: String], work: URL, name: String) async throws -> (pid: pid_t, port: Int) {
         let port = try LoopbackPort.free()
         let pid = try Spawn.start(
-            [MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: work.appending(path: "\(name).out").path, newSession: false
+            [MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)", "--admin-port", "\(try LoopbackPort.free())"], environment: environment, outputPath: work.appending(path: "\(name).out").path, newSession: false
         )
         _ = try await Poll.until("replica \(name) answers", within: .seconds(60)) { try await status(port: port, path: "/v1/limits", method: .GET) == 200 ? true : nil }
         return (pid, port)

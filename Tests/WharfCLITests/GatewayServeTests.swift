@@ -26,6 +26,7 @@ struct GatewayServeTests {
         }
         try await FakeLLMUpstream.with { upstream in
             let port = try LoopbackPort.free()
+            let adminPort = try LoopbackPort.free()
             var environment = ProcessInfo.processInfo.environment
             environment["SQLITE_PATH"] = database
             environment["WHARF_AI_OPENAI_KEY"] = upstream.apiKey
@@ -33,12 +34,12 @@ struct GatewayServeTests {
             environment["LOG_LEVEL"] = "error"
             environment["DIAGNOSTICS_SECRET"] = "gateway-diagnostics-secret"
             let output = work.appending(path: "gateway.out").path
-            let missingKey = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: output, newSession: false)
+            let missingKey = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)", "--admin-port", "\(adminPort)"], environment: environment, outputPath: output, newSession: false)
             #expect(try await RawConnection.offPool { Spawn.wait(missingKey) } == 1)
             #expect(try String(contentsOfFile: output, encoding: .utf8).contains("WHARF_MASTER_KEY must be set"))
 
             environment["WHARF_MASTER_KEY"] = masterKey
-            let gateway = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)"], environment: environment, outputPath: output, newSession: false)
+            let gateway = try Spawn.start([MSPUpTests.wharf, "gateway", "serve", "--port", "\(port)", "--admin-port", "\(adminPort)"], environment: environment, outputPath: output, newSession: false)
             var stopped = false
             defer { if !stopped { kill(gateway, SIGKILL); _ = Spawn.wait(gateway) } }
             let token = GatewayToken.derive(licenceKey: "ACME-GATEWAY-KEY-1")
@@ -52,6 +53,9 @@ struct GatewayServeTests {
                 }
             }
             #expect(answer.contains(#""completion_tokens":8"#), "\(answer)")
+            // The runtime's own port serves the admin routes beside the gateway's.
+            let version = try await RawConnection.offPool { try LocalTools.output(["curl", "-fsS", "http://127.0.0.1:\(adminPort)/-/version"]) }
+            #expect(version.contains("wharf-gateway"), "\(version)")
             #expect(upstream.requests == 1)
             kill(gateway, SIGTERM)
             #expect(try await RawConnection.offPool { Spawn.wait(gateway) } == 0)

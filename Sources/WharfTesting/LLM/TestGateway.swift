@@ -87,16 +87,10 @@ public struct TestGateway: Sendable {
         configure(&configuration)
         var logger = Logger(label: "wharf.test.gateway")
         logger.logLevel = .error
-        let router = Router()
-        let routes = GatewayRoutes(store: store, configuration: configuration, clock: clock, logger: logger)
-        routes.add(to: router)
         let (ports, port) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "wharf-gateway"), services: [routes.ledger],
-            onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
-        )
-        return try await ListeningService.run("gateway", app, ports: ports, port: port) { bound in
-            try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream, ledger: routes.ledger))
+        let server = GatewayServer(store: store, configuration: configuration, host: "127.0.0.1", port: 0, clock: clock, logger: logger) { port.yield($0) }
+        return try await ListeningService.run("gateway", server.ledger, server, ports: ports, port: port) { bound in
+            try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream, ledger: server.ledger))
         }
     }
 }

@@ -1,18 +1,25 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import WharfCore
 import WharfStore
 
-extension GatewayHandler {
+extension GatewayAdmission {
     /// `GET /v1/limits`: the calling instance's limits and what is left of each, read fresh from the
     /// database. Errors come in OpenAI's format, the one most clients parse.
-    func limits(_ request: Request) async -> Response {
-        let requestID = Self.requestID(of: request)
+    func limits(_ headers: HTTPHeaders, requestID: String) async -> GatewayReply {
         do {
-            let actor = try await authenticate(request)
+            let found: GatewayActor?
+            do {
+                found = try await actors.actor(tokenHash: try Self.tokenHash(headers))
+            } catch let failure as GatewayFailure {
+                throw failure
+            } catch {
+                logger.error("actor lookup failed", metadata: ["error": "\(error)"])
+                throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check tokens right now; try again shortly", retryAfter: 1)
+            }
+            let actor = try Self.permitted(found)
             let standings: [GatewayFeature: [QuotaStanding]]
             do {
                 standings = try await ledger.store.gatewayStandings(slug: actor.slug, limits: actor.limits, now: ledger.clock())
@@ -25,13 +32,12 @@ extension GatewayHandler {
                 features[feature] = .init(models: actor.limits[feature].models, limits: standings[feature] ?? [])
             }
             let answer = GatewayLimitsAnswer(instance: actor.slug, plan: actor.plan, features: features)
-            var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-            headers[HTTPField.Name("x-request-id")!] = requestID
-            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WharfJSON.encoder().encode(answer))))
+            let headers: HTTPHeaders = ["content-type": "application/json", "cache-control": "no-store", "x-request-id": requestID]
+            return GatewayReply(status: .ok, headers: headers, body: ByteBuffer(bytes: try WharfJSON.encoder().encode(answer)))
         } catch let failure as GatewayFailure {
-            return failure.response(api: .openAI, requestID: requestID)
+            return failure.reply(api: .openAI, requestID: requestID)
         } catch {
-            return GatewayFailure(.internalServerError, "api_error", "the limits could not be encoded").response(api: .openAI, requestID: requestID)
+            return GatewayFailure(.internalServerError, "api_error", "the limits could not be encoded").reply(api: .openAI, requestID: requestID)
         }
     }
 }

@@ -1,28 +1,23 @@
-import HTTPTypes
-import Hummingbird
-import Logging
+import NIOHTTP1
 import WharfCore
 import WharfStore
 
-extension GatewayHandler {
-    /// The instance behind the bearer token (or `x-api-key`, as Anthropic's SDKs send it), if it may use
-    /// the gateway now.
-    func authenticate(_ request: Request) async throws(GatewayFailure) -> GatewayActor {
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-            ?? request.headers[HTTPField.Name("x-api-key")!]
+extension GatewayAdmission {
+    /// The stored hash of the bearer token (or `x-api-key`, as Anthropic's SDKs send it).
+    static func tokenHash(_ headers: HTTPHeaders) throws(GatewayFailure) -> String {
+        let presented = headers.first(name: "authorization").flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+            ?? headers.first(name: "x-api-key")
         guard let token = presented else {
             throw .authentication("no token: send Authorization: Bearer \(GatewayToken.prefix)<hex SHA-256 of the instance's licence key>")
         }
         guard GatewayToken.isWellFormed(token) else {
             throw .authentication("the token is not a Wharf AI gateway token (\(GatewayToken.prefix) and 64 hex digits)")
         }
-        let found: GatewayActor?
-        do {
-            found = try await actors.actor(tokenHash: GatewayToken.storedHash(token))
-        } catch {
-            logger.error("actor lookup failed", metadata: ["error": "\(error)"])
-            throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check tokens right now; try again shortly", retryAfter: 1)
-        }
+        return GatewayToken.storedHash(token)
+    }
+
+    /// The instance behind a token, if it may use the gateway now.
+    static func permitted(_ found: GatewayActor?) throws(GatewayFailure) -> GatewayActor {
         guard let actor = found else { throw .authentication("unknown token: no instance has this licence key") }
         switch actor.state {
         case .suspended: throw .permission("the instance \(actor.slug) is suspended")
@@ -38,8 +33,8 @@ extension GatewayHandler {
 
     /// The feature from the path (`/code_completion/v1/messages`, so an SDK's base URL can name it) or
     /// the `X-Wharf-Feature` header; chat when neither says. The two must agree when both are given.
-    static func feature(of request: Request, pathFeature: String?) throws(GatewayFailure) -> GatewayFeature {
-        let header = request.headers[HTTPField.Name("x-wharf-feature")!]
+    static func feature(of headers: HTTPHeaders, pathFeature: String?) throws(GatewayFailure) -> GatewayFeature {
+        let header = headers.first(name: "x-wharf-feature")
         guard let name = pathFeature ?? header else { return .chat }
         guard let feature = GatewayFeature(rawValue: name) else {
             let source = pathFeature != nil ? "the path's feature" : "X-Wharf-Feature"
