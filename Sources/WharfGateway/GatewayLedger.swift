@@ -29,6 +29,9 @@ public final class GatewayLedger: Service, Sendable {
     private let writing = AsyncLock()
     private let signal: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     static let batchSize = 500
+    /// The least time between two writes: under load each write carries many calls in one transaction,
+    /// which costs the database far less per call than a transaction for every few.
+    static let writeInterval: Duration = .milliseconds(25)
     /// How long a block or slot may sit unused before it goes back for other replicas.
     static let spareIdle: TimeInterval = 0.2
 
@@ -73,6 +76,7 @@ public final class GatewayLedger: Service, Sendable {
                 group.addTask { await self.giveBackIdle() }
                 for await _ in signal.stream {
                     await writeQueued()
+                    try? await Task.sleep(for: Self.writeInterval)
                 }
                 await flush()
                 group.cancelAll()
