@@ -1,5 +1,6 @@
 import Foundation
 import WharfCore
+import WharfRuntime
 import WharfStore
 
 /// What the gateway knows of one call once it has read the body: who, what for, which model, what it
@@ -22,7 +23,7 @@ struct GatewayCall: Sendable {
     func settlement(status: Int, usage: TokenUsage?, counted: Bool = false, overhead: Duration) -> GatewaySettlement {
         let latency = ContinuousClock.now - started
         let event = GatewayUsageEvent(
-            id: "use_\(UUID().uuidString.lowercased())", at: at, instance: instance, feature: feature, model: model, api: api.rawValue,
+            id: "use_" + FastIdentifier.timeOrdered(milliseconds: Int64(at.timeIntervalSince1970 * 1000)), at: at, instance: instance, feature: feature, model: model, api: api.rawValue,
             requestID: requestID, status: status, promptTokens: usage?.prompt ?? 0, completionTokens: usage?.completion ?? 0,
             usageCounted: counted, promptFlagged: promptFlagged, streamed: streamed,
             latencyMicroseconds: Self.microseconds(latency), overheadMicroseconds: Self.microseconds(overhead)
