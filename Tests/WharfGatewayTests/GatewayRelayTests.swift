@@ -160,4 +160,41 @@ struct GatewayRelayTests {
             #expect(failing.json?["error"]?["type"] == "overloaded_error")
         }
     }
+
+    @Test("HTTP/1.1 as clients speak it: pipelined calls answered in order, 100-continue, Connection: close, 404 and 405")
+    func http11() async throws {
+        try await TestGateway.with(.sqlite) { gateway in
+            let port = try #require(URL(string: gateway.url)?.port)
+            let body = Self.chat(.anthropic)
+            func request(_ id: String, close: Bool = false) -> String {
+                "POST /v1/messages HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer \(TestGateway.token)\r\nContent-Type: application/json\r\n"
+                    + "x-request-id: \(id)\r\n\(close ? "Connection: close\r\n" : "")Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            }
+            let pipelined = try RawConnection(port: port)
+            try pipelined.send(request("first") + request("second", close: true))
+            let both = try await RawConnection.offPool { try pipelined.readToEnd() }
+            let first = try #require(both.range(of: "x-request-id: first"))
+            let second = try #require(both.range(of: "x-request-id: second"), "the connection closed after the second answer:\n\(both)")
+            #expect(first.lowerBound < second.lowerBound)
+            #expect(both.components(separatedBy: "HTTP/1.1 200 OK").count == 3, "\(both)")
+            #expect(both.contains("connection: close"))
+
+            let continuing = try RawConnection(port: port)
+            let head = request("continued", close: true).components(separatedBy: "\r\n\r\n")[0]
+            try continuing.send(head + "\r\nExpect: 100-continue\r\n\r\n")
+            _ = try await RawConnection.offPool { try continuing.read(through: "100 Continue\r\n\r\n") }
+            try continuing.send(body)
+            let continued = try await RawConnection.offPool { try continuing.readToEnd() }
+            #expect(continued.hasPrefix("HTTP/1.1 200 OK") && continued.contains(#""output_tokens""#), "\(continued)")
+
+            for (method, path, status) in [("GET", "/v1/messages", "405"), ("GET", "/v2/anything", "404"), ("POST", "/v1/limits", "405")] {
+                let other = try RawConnection(port: port)
+                try other.send("\(method) \(path) HTTP/1.1\r\nHost: gateway\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                let answer = try await RawConnection.offPool { try other.readToEnd() }
+                #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(method) \(path): \(answer)")
+                #expect(answer.contains(#""error":{"#), "in an API's error format: \(answer)")
+            }
+            #expect(gateway.upstream.requests == 3)
+        }
+    }
 }
