@@ -186,6 +186,8 @@ let package = Package(
             dependencies: [
                 "WharfCore", "WharfStore", "WharfServer", "WharfRuntime", "WharfProviders", "WharfGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -23,6 +23,7 @@ public struct AIGatewayService: WharfService {
             ContractVariable("WHARF_AI_OPENAI_KEY", help: "the vendor's OpenAI API key; without it /v1/chat/completions is not served"),
             ContractVariable("WHARF_AI_OPENAI_URL", help: "the OpenAI API", default: "https://api.openai.com"),
             ContractVariable("WHARF_AI_PROMPT_TOKEN_LIMIT", help: "prompts estimated above this many tokens are flagged in the log and their usage event"),
+            ContractVariable("WHARF_AI_CA_FILE", help: "a PEM file of certificate authorities to trust for https providers besides the system's"),
             ContractVariable("WHARF_AI_LEASE_SECONDS", help: "how long a replica that died holds its concurrency slots and quota blocks", default: "60"),
             ContractVariable("WHARF_AI_BLOCK_LARGE_PROMPTS", help: "true: refuse flagged prompts with a 400 (needs WHARF_AI_PROMPT_TOKEN_LIMIT)", default: "false"),
         ]

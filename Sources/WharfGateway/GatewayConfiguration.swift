@@ -34,6 +34,9 @@ public struct GatewayConfiguration: Sendable {
     public var promptTokenLimit: Int?
     /// Refuse flagged prompts instead of passing them on (`WHARF_AI_BLOCK_LARGE_PROMPTS=true`).
     public var blockLargePrompts = false
+    /// A PEM file of certificate authorities to trust for https providers besides the system's
+    /// (`WHARF_AI_CA_FILE`): an egress proxy's own, say.
+    public var providerCAFile: String?
 
     public init(upstreams: [UpstreamAPI: Upstream]) {
         self.upstreams = upstreams
@@ -67,6 +70,12 @@ extension GatewayConfiguration {
                 throw WharfError(.configuration, "WHARF_AI_LEASE_SECONDS must be a whole number of seconds, 3 or more (got '\(text)')")
             }
             configuration.leaseDuration = TimeInterval(seconds)
+        }
+        if let path = environment["WHARF_AI_CA_FILE"], !path.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw WharfError(.configuration, "WHARF_AI_CA_FILE must name a readable PEM file of certificate authorities (got '\(path)')")
+            }
+            configuration.providerCAFile = path
         }
         switch environment["WHARF_AI_BLOCK_LARGE_PROMPTS"]?.lowercased() {
         case nil, "", "false", "0", "no": break

@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 import Synchronization
+import WharfCore
 import WharfStore
 
 /// The AI gateway's HTTP server, on SwiftNIO directly like the edge: a web framework and a general HTTP
@@ -48,7 +49,7 @@ public struct GatewayServer: Service {
 
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let pools = try await Self.pools(for: group, logger: admission.logger)
+        let pools = try await Self.pools(for: group, caFile: admission.configuration.providerCAFile, logger: admission.logger)
         do {
             try await serve(on: group, pools: pools)
         } catch {
@@ -90,12 +91,18 @@ public struct GatewayServer: Service {
         try? await open.quiesce(on: group.next())
     }
 
-    /// One pool per event loop, made on its loop.
-    private static func pools(for group: MultiThreadedEventLoopGroup, logger: Logger) async throws -> [NIOLoopBound<UpstreamPool>] {
+    /// One pool per event loop, made on its loop. Without a usable TLS setup https providers cannot be
+    /// called: that stops the start when a CA file was given, and is logged otherwise.
+    private static func pools(
+        for group: MultiThreadedEventLoopGroup, caFile: String?, logger: Logger
+    ) async throws -> [NIOLoopBound<UpstreamPool>] {
         var tls: NIOSSLContext?
         do {
-            tls = try NIOSSLContext(configuration: .makeClientConfiguration())
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let caFile { configuration.additionalTrustRoots = [.file(caFile)] }
+            tls = try NIOSSLContext(configuration: configuration)
         } catch {
+            if let caFile { throw WharfError(.configuration, "the certificate authorities in \(caFile) cannot be used: \(error)") }
             logger.error("TLS unavailable: https providers cannot be called", metadata: ["error": "\(error)"])
         }
         var pools: [NIOLoopBound<UpstreamPool>] = []

@@ -14,9 +14,9 @@ struct IncomingCall: Sendable {
     let requestID: String
     let started: ContinuousClock.Instant
 
-    /// The client's `x-request-id`, or a fresh one: every answer and usage event carries it.
+    /// The client's `x-request-id` if it is a sensible one, or a fresh one: every answer and usage event carries it.
     static func requestID(_ headers: HTTPHeaders) -> String {
-        headers.first(name: "x-request-id") ?? "req_" + FastIdentifier.hex(words: 1)
+        headers.first(name: "x-request-id").flatMap { RequestID.isSensible($0) ? $0 : nil } ?? "req_" + FastIdentifier.hex(words: 1)
     }
 }
 

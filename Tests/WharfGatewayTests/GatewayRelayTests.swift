@@ -197,4 +197,26 @@ struct GatewayRelayTests {
             #expect(gateway.upstream.requests == 3)
         }
     }
+
+    @Test("an https provider: calls go over TLS to a certificate the gateway trusts (WHARF_AI_CA_FILE), and never to one it does not")
+    func httpsProvider() async throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "wharf-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = try await RawConnection.offPool { try TestCertificate.make(in: directory) }
+        let tls = try certificate.serverConfiguration()
+        try await TestGateway.with(.sqlite, upstreamTLS: tls, configure: { $0.providerCAFile = certificate.certificatePath }) { gateway in
+            #expect(gateway.upstream.baseURL.hasPrefix("https://localhost:"))
+            let whole = try await Self.call(gateway, .anthropic, body: Self.chat(.anthropic))
+            #expect(whole.status == 200 && whole.json?["usage"]?["output_tokens"] != nil, "\(whole.body)")
+            let streamed = try await Self.call(gateway, .openAI, body: Self.chat(.openAI, stream: true))
+            #expect(streamed.status == 200 && streamed.body.contains("data: [DONE]"), "\(streamed.body)")
+            #expect(gateway.upstream.requests == 2)
+        }
+        try await TestGateway.with(.sqlite, upstreamTLS: tls) { gateway in
+            let refused = try await Self.call(gateway, .anthropic, body: Self.chat(.anthropic))
+            #expect(refused.status == 503 && refused.body.contains("could not be reached"), "a certificate nobody vouches for: \(refused.body)")
+            #expect(gateway.upstream.requests == 0)
+        }
+    }
 }

@@ -57,7 +57,7 @@ final class RuntimeMiddleware: RouterMiddleware {
         inFlight.increment()
         defer { inFlight.decrement() }
         var context = context
-        let id = request.headers[Self.requestIDHeader].flatMap { Self.isSensible($0) ? $0 : nil } ?? FastIdentifier.hex(words: 1)
+        let id = request.headers[Self.requestIDHeader].flatMap { RequestID.isSensible($0) ? $0 : nil } ?? FastIdentifier.hex(words: 1)
         let span = tracing?.start(request)
         let trace = span?.trace ?? TraceContext(continuing: request.headers[Self.traceparentHeader])
         context.requestID = id
@@ -87,11 +87,6 @@ final class RuntimeMiddleware: RouterMiddleware {
         response.headers[Self.requestIDHeader] = id
         response.headers[Self.traceparentHeader] = trace.header
         return response
-    }
-
-    /// Up to 128 visible ASCII characters, so a caller cannot inject into logs or headers.
-    static func isSensible(_ id: String) -> Bool {
-        (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
     private func record(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {

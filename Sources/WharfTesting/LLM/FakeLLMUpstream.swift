@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOFoundationCompat
+import NIOSSL
 import Synchronization
 
 /// An honest stand-in for an LLM provider (none is reachable here): it speaks Anthropic Messages
@@ -12,15 +14,16 @@ import Synchronization
 public final class FakeLLMUpstream: Sendable {
     public let port: Int
     public let apiKey: String
+    public let baseURL: String
     let control: Control
 
-    init(port: Int, apiKey: String, control: Control) {
+    init(port: Int, apiKey: String, baseURL: String, control: Control) {
         self.port = port
         self.apiKey = apiKey
+        self.baseURL = baseURL
         self.control = control
     }
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// Requests that reached the upstream (with a valid key).
     public var requests: Int { control.state.withLock { $0.requests } }
     public func change(_ update: (inout FakeLLMBehaviour) -> Void) { control.state.withLock { update(&$0.behaviour) } }
@@ -35,20 +38,23 @@ public final class FakeLLMUpstream: Sendable {
         for answer in held { answer.resume() }
     }
 
-    /// Runs the upstream on loopback (a free port unless `port` is given) for the duration of `body`.
+    /// Runs the upstream on loopback (a free port unless `port` is given) for the duration of `body`; over
+    /// HTTPS as `localhost` when given a TLS configuration, as the real providers are.
     public static func with<T: Sendable>(
-        apiKey: String = "upstream-test-key", port fixedPort: Int = 0, _ body: (FakeLLMUpstream) async throws -> T
+        apiKey: String = "upstream-test-key", port fixedPort: Int = 0, tls: TLSConfiguration? = nil, _ body: (FakeLLMUpstream) async throws -> T
     ) async throws -> T {
         let control = Control(apiKey: apiKey)
         let (ports, port) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "wharf.test.fake-llm")
         logger.logLevel = .error
         let app = Application(
-            router: control.router(), configuration: .init(address: .hostname("127.0.0.1", port: fixedPort), serverName: "fake-llm"),
+            router: control.router(), server: try tls.map { try .tls(tlsConfiguration: $0) } ?? .http1(),
+            configuration: .init(address: .hostname("127.0.0.1", port: fixedPort), serverName: "fake-llm"),
             onServerRunning: { channel in port.yield(channel.localAddress?.port ?? 0) }, logger: logger
         )
         return try await ListeningService.run("fake-llm", app, ports: ports, port: port) { bound in
-            try await body(FakeLLMUpstream(port: bound, apiKey: apiKey, control: control))
+            let baseURL = tls == nil ? "http://127.0.0.1:\(bound)" : "https://localhost:\(bound)"
+            return try await body(FakeLLMUpstream(port: bound, apiKey: apiKey, baseURL: baseURL, control: control))
         }
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import NIOSSL
 import WharfCore
 import WharfGateway
 import WharfRuntime
@@ -24,11 +25,12 @@ public struct TestGateway: Sendable {
 
     public static func with<T: Sendable>(
         _ engine: EngineKind, access: Bool = true, limits: GatewayLimits = GatewayLimits(), clock: @escaping @Sendable () -> Date = Date.init,
-        configure: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (TestGateway) async throws -> T
+        upstreamTLS: TLSConfiguration? = nil, configure: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (TestGateway) async throws -> T
     ) async throws -> T {
         try await TestStore.with(engine, now: clock) { store in
             try await seed(store, access: access, limits: limits)
-            return try await FakeLLMUpstream.with { upstream in
+            return try await FakeLLMUpstream.with(tls: upstreamTLS) { upstream in
                 try await serve(store: store, upstream: upstream, clock: clock, configure: configure, body)
             }
         }
