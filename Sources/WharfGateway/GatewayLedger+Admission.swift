@@ -59,8 +59,9 @@ extension GatewayLedger {
                 } catch {
                     books.with(key) { $0.reattach() }
                     guard let refusal = error as? GatewayQuotaExceeded else { throw error }
-                    if !wroteReturns, hasQueuedReturns() {
-                        // What this replica gave back may not be written yet: write it, then ask again.
+                    if !wroteReturns {
+                        // What this replica gave back may not be written yet, queued or in a write under way
+                        // (`writeQueued` waits for that one): write it, then ask again.
                         wroteReturns = true
                         await writeQueued()
                         continue

@@ -93,10 +93,6 @@ public final class GatewayLedger: Service, Sendable {
         await writeQueued()
     }
 
-    func hasQueuedReturns() -> Bool {
-        pending.withLock { !$0.returned.isEmpty }
-    }
-
     /// Writes what is queued; a batch that fails is retried, since it is the record of what was used.
     func writeQueued() async {
         await writing.withLock {
