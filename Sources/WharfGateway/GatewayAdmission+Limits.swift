@@ -10,16 +10,7 @@ extension GatewayAdmission {
     /// database. Errors come in OpenAI's format, the one most clients parse.
     func limits(_ headers: HTTPHeaders, requestID: String) async -> GatewayReply {
         do {
-            let found: GatewayActor?
-            do {
-                found = try await actors.actor(tokenHash: try Self.tokenHash(headers))
-            } catch let failure as GatewayFailure {
-                throw failure
-            } catch {
-                logger.error("actor lookup failed", metadata: ["error": "\(error)"])
-                throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check tokens right now; try again shortly", retryAfter: 1)
-            }
-            let actor = try Self.permitted(found)
+            let actor = try Self.permitted(try await actor(presentedIn: headers))
             let standings: [GatewayFeature: [QuotaStanding]]
             do {
                 standings = try await ledger.store.gatewayStandings(slug: actor.slug, limits: actor.limits, now: ledger.clock())

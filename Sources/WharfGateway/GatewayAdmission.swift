@@ -25,15 +25,19 @@ struct GatewayAdmission: Sendable {
     }
 
     func identity(_ incoming: IncomingCall) async throws(GatewayFailure) -> CallIdentity {
-        let hash = try Self.tokenHash(incoming.headers)
-        let found: GatewayActor?
+        let found = try await actor(presentedIn: incoming.headers)
+        return try identity(found, upstream: await upstreams.upstream(incoming.api), api: incoming.api)
+    }
+
+    /// The instance behind the token in `headers`, read through the cache; nil for an unknown token.
+    func actor(presentedIn headers: HTTPHeaders) async throws(GatewayFailure) -> GatewayActor? {
+        let hash = try Self.tokenHash(headers)
         do {
-            found = try await actors.actor(tokenHash: hash)
+            return try await actors.actor(tokenHash: hash)
         } catch {
             logger.error("actor lookup failed", metadata: ["error": "\(error)"])
             throw GatewayFailure(.serviceUnavailable, "api_error", "the gateway cannot check tokens right now; try again shortly", retryAfter: 1)
         }
-        return try identity(found, upstream: await upstreams.upstream(incoming.api), api: incoming.api)
     }
 
     private func identity(_ found: GatewayActor?, upstream: GatewayConfiguration.Upstream?, api: UpstreamAPI) throws(GatewayFailure) -> CallIdentity {
