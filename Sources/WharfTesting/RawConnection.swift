@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 #endif
 
-/// A plain TCP connection with blocking reads (5 s timeout), optionally from a chosen loopback source
+/// A plain TCP connection with blocking reads (30 s timeout: the whole suite runs at once on a small machine), optionally from a chosen loopback source
 /// address (127.0.0.2, …), for tests that need exact bytes on the wire: allowlists by client address,
 /// streaming, WebSocket upgrades.
 public final class RawConnection: @unchecked Sendable {
@@ -14,7 +14,7 @@ public final class RawConnection: @unchecked Sendable {
     public init(port: Int, from source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestSetupError("socket() failed: \(errno)") }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         if let source {
             var local = Self.address(source, port: 0)

@@ -127,9 +127,11 @@ struct ReconcilerTests {
                         try await store.instance(slug: "acme-prod").state == .active ? await provider.pid("acme-prod") : nil
                     }
                     kill(first, SIGKILL)
-                    _ = try await Poll.until("the instance is back and healthy", within: .seconds(5)) { () -> Bool? in
+                    // The provider may answer healthy a moment before the reconciler records the start.
+                    _ = try await Poll.until("the instance is back and healthy, and its history says so", within: .seconds(5)) { () -> Bool? in
                         let seen = await provider.observe("acme-prod")
-                        return seen.processID != nil && seen.processID != first && seen.observed.healthy ? true : nil
+                        guard seen.processID != nil, seen.processID != first, seen.observed.healthy else { return nil }
+                        return try await Self.history(store, "acme-prod").last == "instance.process_started" ? true : nil
                     }
                 }
                 let history = try await Self.history(store, "acme-prod")

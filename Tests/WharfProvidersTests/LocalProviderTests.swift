@@ -25,10 +25,18 @@ struct LocalProviderTests {
         try await TestFleet.with(command: command, clock: clock.now, body)
     }
 
+    /// Waits until the product answers its health check; a timeout says what was seen last and ends with
+    /// the product's log, so a product that could not start says why.
     static func healthy(_ provider: LocalProvider, _ slug: String) async throws -> ProviderObservation {
-        try await Poll.until("\(slug) is running and healthy") { () -> ProviderObservation? in
+        do {
+            return try await Poll.until("\(slug) is running and healthy") { () -> ProviderObservation? in
+                let seen = await provider.observe(slug)
+                return seen.observed.process == .running && seen.observed.healthy ? seen : nil
+            }
+        } catch {
             let seen = await provider.observe(slug)
-            return seen.observed.process == .running && seen.observed.healthy ? seen : nil
+            let log = await provider.logs(slug, after: nil, limit: 20).lines.joined(separator: "\n")
+            throw TestSetupError("\(error); last seen \(seen.observed.process), \(seen.recentCrashes) recent crashes; its log ends:\n\(log)")
         }
     }
 
