@@ -15,6 +15,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     let admission: GatewayAdmission
     let pool: UpstreamPool
+    let tasks: TasksInFlight
     var context: ChannelHandlerContext?
 
     // The request being read.
@@ -37,9 +38,10 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var readPending = false
 
-    init(admission: GatewayAdmission, pool: UpstreamPool) {
+    init(admission: GatewayAdmission, pool: UpstreamPool, tasks: TasksInFlight) {
         self.admission = admission
         self.pool = pool
+        self.tasks = tasks
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
@@ -144,13 +146,16 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Runs `work` in a task and continues with its result on this connection's event loop, unless the
     /// connection went on to another request or closed meanwhile: then a reservation made is given back.
+    /// The server keeps its event loops until every such result is back (`TasksInFlight`).
     private func later<T: Sendable>(_ work: @escaping @Sendable () async throws(GatewayFailure) -> T, then: @escaping (Result<T, GatewayFailure>) -> Void) {
         let resume = NIOLoopBound((then, serial, self), eventLoop: pool.eventLoop)
-        let eventLoop = pool.eventLoop
+        let (eventLoop, tasks) = (pool.eventLoop, tasks)
+        tasks.begin()
         Task {
             let result: Result<T, GatewayFailure>
             do throws(GatewayFailure) { result = .success(try await work()) } catch { result = .failure(error) }
             eventLoop.execute {
+                defer { tasks.end() }
                 let (then, serial, connection) = resume.value
                 guard serial == connection.serial, !connection.clientGone else {
                     return connection.abandon(result)

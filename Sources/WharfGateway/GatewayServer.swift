@@ -22,6 +22,7 @@ public struct GatewayServer: Service {
     let port: Int
     let threads: Int
     let onListening: @Sendable (Int) async -> Void
+    let tasks = TasksInFlight()
 
     /// Tells a client connection to close once its call in flight is answered.
     struct Quiesce {}
@@ -53,16 +54,18 @@ public struct GatewayServer: Service {
         do {
             try await serve(on: group, pools: pools)
         } catch {
+            await tasks.drained()
             await Self.close(pools)
             try? await group.shutdownGracefully()
             throw error
         }
+        await tasks.drained()
         await Self.close(pools)
         try await group.shutdownGracefully()
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, pools: [NIOLoopBound<UpstreamPool>]) async throws {
-        let admission = admission
+        let (admission, tasks) = (admission, tasks)
         let open = OpenConnections()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -73,7 +76,7 @@ public struct GatewayServer: Service {
                 channel.eventLoop.makeCompletedFuture {
                     guard let pool = pools.first(where: { $0.eventLoop === channel.eventLoop }) else { throw ChannelError.ioOnClosedChannel }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(GatewayConnection(admission: admission, pool: pool.value))
+                    try channel.pipeline.syncOperations.addHandler(GatewayConnection(admission: admission, pool: pool.value, tasks: tasks))
                     open.add(channel)
                 }
             }
