@@ -43,7 +43,8 @@ public struct AIGatewayService: WharfService {
         let port = try Self.port(context.setting("WHARF_AI_PORT"))
         let logger = context.logger
         server = GatewayServer(
-            store: store, configuration: try GatewayConfiguration.fromEnvironment(context.environment), host: context.contract.host, port: port, logger: logger
+            store: store, configuration: try GatewayConfiguration.fromEnvironment(context.environment), host: context.contract.host, port: port,
+            metrics: context.metrics, logger: logger
         ) { bound in
             logger.notice("The AI gateway listens on http://\(context.contract.host):\(bound)", metadata: ["port": "\(bound)"])
         }

@@ -32,6 +32,7 @@ extension GatewayConnection {
 
     func relay(_ incoming: IncomingCall, _ checked: CheckedCall, _ call: GatewayCall) {
         guard let endpoint = checked.upstream.endpoint else {
+            metrics.upstream(call.api, .unreachable)
             return fail(Self.unreachable(admission.configuration.defaultRetryAfterSeconds).recording(call), api: call.api)
         }
         let request = UpstreamRequest.make(
@@ -63,6 +64,7 @@ extension GatewayConnection {
                 connection.send(exchange!.request.head, body: exchange!.request.body)
             case .failure(let error):
                 logger.warning("upstream unreachable", metadata: ["api": "\(exchange!.api.rawValue)", "request": "\(requestID)", "error": "\(error)"])
+                metrics.upstream(exchange!.api, .unreachable)
                 fail(Self.unreachable(admission.configuration.defaultRetryAfterSeconds), api: exchange!.api)
             }
         }
@@ -77,6 +79,7 @@ extension GatewayConnection {
                 exchange!.scanner!.consume(chunk.readableBytesView)
                 writeBody(chunk)
             } else if (exchange!.collected?.readableBytes ?? 0) + chunk.readableBytes > Self.maxAnswerBytes {
+                metrics.upstream(exchange!.api, .cutOff)
                 fail(Self.cutOff(admission.configuration.defaultRetryAfterSeconds), api: exchange!.api)
             } else if exchange!.collected == nil {
                 exchange!.collected = chunk
@@ -94,6 +97,7 @@ extension GatewayConnection {
         if head.status == .tooManyRequests || head.status.code >= 500 {
             // The provider's quota is shared by every customer: not this instance's limit, so not a 429.
             let retryAfter = head.headers.first(name: "retry-after").flatMap(Int.init) ?? admission.configuration.defaultRetryAfterSeconds
+            metrics.upstream(exchange!.api, .busy)
             let message = "the AI provider is busy (it answered \(head.status.code)); try again after \(retryAfter) s"
             return fail(GatewayFailure(.serviceUnavailable, "overloaded_error", message, retryAfter: retryAfter), api: exchange!.api)
         }
@@ -125,7 +129,7 @@ extension GatewayConnection {
         let usage = TokenUsage.reported(in: Data(buffer: collected, byteTransferStrategy: .noCopy), api: exchange.api)
         let overhead = (exchange.sent - exchange.call.started) + (ContinuousClock.now - collectedAt)
         let status = exchange.status
-        ledger.settle(exchange.call.settlement(status: Int(status.code), usage: usage ?? TokenUsage(), counted: usage == nil && status == .ok, overhead: overhead))
+        settle(exchange.call.settlement(status: Int(status.code), usage: usage ?? TokenUsage(), counted: usage == nil && status == .ok, overhead: overhead))
         write(GatewayReply(status: status, headers: answerHeaders(overhead: overhead), body: collected))
     }
 
@@ -134,7 +138,7 @@ extension GatewayConnection {
         guard let exchange else { return }
         let scanner = exchange.scanner ?? StreamUsageScanner(api: exchange.api)
         let (usage, counted) = scanner.usage(promptEstimate: exchange.call.promptEstimate)
-        ledger.settle(exchange.call.settlement(status: 200, usage: usage, counted: counted, overhead: exchange.overhead))
+        settle(exchange.call.settlement(status: 200, usage: usage, counted: counted, overhead: exchange.overhead))
         if complete {
             finish()
         } else {
@@ -162,6 +166,7 @@ extension GatewayConnection {
             exchange!.retried = true
             return connect(fresh: true)
         }
+        metrics.upstream(exchange!.api, exchange!.headArrived == nil ? .unreachable : .cutOff)
         if exchange!.scanner != nil { return endStream(complete: false) }
         let retryAfter = admission.configuration.defaultRetryAfterSeconds
         fail(exchange!.headArrived == nil ? Self.unreachable(retryAfter) : Self.cutOff(retryAfter), api: exchange!.api)
@@ -178,6 +183,7 @@ extension GatewayConnection {
         guard serial == self.serial, let exchange else { return }
         let seconds = admission.configuration.upstreamTimeout.components.seconds
         logger.warning("upstream timed out", metadata: ["api": "\(exchange.api.rawValue)", "request": "\(requestID)", "seconds": "\(seconds)"])
+        metrics.upstream(exchange.api, .timeout)
         if exchange.scanner != nil { return endStream(complete: false) }
         fail(
             GatewayFailure(.serviceUnavailable, "overloaded_error", "the AI provider did not answer within \(seconds) s; try again", retryAfter: admission.configuration.defaultRetryAfterSeconds),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import WharfStore
 
 /// One instance's connection to the gateway, on SwiftNIO directly: each request is read whole (up to
 /// the body limit), admitted — on the event loop when this replica's caches and quota blocks suffice,
@@ -16,6 +17,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
     let admission: GatewayAdmission
     let pool: UpstreamPool
     let tasks: TasksInFlight
+    let metrics: GatewayMetrics
     var context: ChannelHandlerContext?
 
     // The request being read.
@@ -26,6 +28,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     // The request being answered, from its end until its answer is written.
     var busy = false
+    var answerStatus: HTTPResponseStatus?
     var requestID = ""
     var started = ContinuousClock.now
     var keepAlive = true
@@ -38,14 +41,14 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     private var readPending = false
 
-    init(admission: GatewayAdmission, pool: UpstreamPool, tasks: TasksInFlight) {
+    init(admission: GatewayAdmission, pool: UpstreamPool, tasks: TasksInFlight, metrics: GatewayMetrics) {
         self.admission = admission
         self.pool = pool
         self.tasks = tasks
+        self.metrics = metrics
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
-    var ledger: GatewayLedger { admission.ledger }
     var logger: Logger { admission.logger }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -91,6 +94,8 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
         busy = true
         serial += 1
         started = .now
+        answerStatus = nil
+        metrics.began()
         keepAlive = head.isKeepAlive && !quiescing
         requestID = IncomingCall.requestID(head.headers)
         switch route {
@@ -171,7 +176,13 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
         case .success(let value): value as? GatewayCall
         case .failure(let failure): failure.call
         }
-        if let call { ledger.settle(call.settlement(status: 499, usage: nil, overhead: .zero)) }
+        if let call { settle(call.settlement(status: 499, usage: nil, overhead: .zero)) }
+    }
+
+    /// Hands a call's outcome to the ledger, and its tokens and overhead to the metrics.
+    func settle(_ settlement: GatewaySettlement) {
+        admission.ledger.settle(settlement)
+        metrics.settled(settlement)
     }
 
     // MARK: Answering
@@ -181,7 +192,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
         var failure = failure
         let overhead = ContinuousClock.now - started
         failure.headers.replaceOrAdd(name: "x-wharf-overhead-ms", value: Self.milliseconds(overhead))
-        if let call = failure.call ?? exchange?.call { ledger.settle(call.settlement(status: Int(failure.status.code), usage: nil, overhead: overhead)) }
+        if let call = failure.call ?? exchange?.call { settle(call.settlement(status: Int(failure.status.code), usage: nil, overhead: overhead)) }
         dropExchange()
         write(failure.reply(api: api, requestID: requestID))
     }
@@ -198,6 +209,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
     func writeHead(_ status: HTTPResponseStatus, headers: HTTPHeaders) {
         var headers = headers
         if !keepAlive || quiescing { headers.replaceOrAdd(name: "connection", value: "close") }
+        answerStatus = status
         context?.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
     }
 
@@ -210,7 +222,7 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
     /// Ends the answer: closes the connection if the client asked for that, otherwise goes on with the
     /// requests it pipelined meanwhile.
     func finish() {
-        busy = false
+        ended()
         exchange = nil
         guard let context else { return }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -224,9 +236,16 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Closes the client's connection mid-answer: a cut-off stream must not look complete.
     func abort() {
-        busy = false
+        ended()
         exchange = nil
         context?.close(promise: nil)
+    }
+
+    /// The answer is over, whole or not: it counts in the metrics once, and the next request may begin.
+    private func ended() {
+        guard busy else { return }
+        busy = false
+        metrics.answered(route: route, status: answerStatus?.code ?? 499, duration: .now - started)
     }
 
     // MARK: Connection events
@@ -235,6 +254,8 @@ final class GatewayConnection: ChannelDuplexHandler, RemovableChannelHandler {
         clientGone = true
         queued.removeAll()
         clientClosed()
+        // Left while its call waited for admission: the task's result is abandoned, so the answer ends here.
+        if exchange == nil { ended() }
         context.fireChannelInactive()
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 import WharfCore
@@ -22,6 +23,7 @@ public final class GatewayLedger: Service, Sendable {
     let leaseDuration: TimeInterval
     let clock: @Sendable () -> Date
     let logger: Logger
+    let metrics: GatewayMetrics
     let books = QuotaBooks()
     private let generations = Atomic<Int64>(0)
     private let pending = Mutex(GatewayLedgerBatch(replica: ""))
@@ -35,12 +37,13 @@ public final class GatewayLedger: Service, Sendable {
     /// How long a block or slot may sit unused before it goes back for other replicas.
     static let spareIdle: TimeInterval = 0.2
 
-    public init(store: Store, leaseDuration: TimeInterval, clock: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+    init(store: Store, leaseDuration: TimeInterval, clock: @escaping @Sendable () -> Date = Date.init, metrics: GatewayMetrics, logger: Logger) {
         self.store = store
         self.replica = "replica-\(UUID().uuidString.prefix(8).lowercased())"
         self.leaseDuration = leaseDuration
         self.clock = clock
         self.logger = logger
+        self.metrics = metrics
         signal = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -67,6 +70,12 @@ public final class GatewayLedger: Service, Sendable {
     private func enqueue(_ change: (inout GatewayLedgerBatch) -> Void) {
         pending.withLock { change(&$0) }
         signal.continuation.yield()
+    }
+
+    /// How much waits for the next write, for the metrics.
+    private func gaugeQueue() {
+        let queued = pending.withLock { $0.admitted.count + $0.settlements.count + $0.returned.count }
+        metrics.ledgerQueued.set(to: Double(queued))
     }
 
     public func run() async throws {
@@ -107,6 +116,7 @@ public final class GatewayLedger: Service, Sendable {
                     pending.settlements.removeFirst(batch.settlements.count)
                     return batch
                 }
+                gaugeQueue()
                 guard !batch.isEmpty else { return }
                 await write(batch)
             }
@@ -120,6 +130,7 @@ public final class GatewayLedger: Service, Sendable {
                 return try await store.recordGatewayBatch(batch)
             } catch {
                 attempt += 1
+                metrics.ledgerWriteFailures.increment()
                 let count = "\(batch.settlements.count) settlements, \(batch.admitted.count) admissions, \(batch.returned.count) returns"
                 logger.error("gateway ledger not written; retrying", metadata: ["count": "\(count)", "attempt": "\(attempt)", "error": "\(error)"])
                 if attempt >= 10 {

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Prometheus
 import ServiceLifecycle
 import Synchronization
 import WharfCore
@@ -23,15 +24,18 @@ public struct GatewayServer: Service {
     let threads: Int
     let onListening: @Sendable (Int) async -> Void
     let tasks = TasksInFlight()
+    let metrics: GatewayMetrics
 
     /// Tells a client connection to close once its call in flight is answered.
     struct Quiesce {}
 
     public init(
         store: Store, configuration: GatewayConfiguration, host: String, port: Int, threads: Int = GatewayServer.defaultThreads,
-        clock: @escaping @Sendable () -> Date = Date.init, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        clock: @escaping @Sendable () -> Date = Date.init, metrics registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
-        ledger = GatewayLedger(store: store, leaseDuration: configuration.leaseDuration, clock: clock, logger: logger)
+        metrics = GatewayMetrics(registry: registry)
+        ledger = GatewayLedger(store: store, leaseDuration: configuration.leaseDuration, clock: clock, metrics: metrics, logger: logger)
         admission = GatewayAdmission(
             configuration: configuration,
             actors: ActorCache(ttl: configuration.actorCacheTTL) { hash in try await store.gatewayActor(tokenHash: hash) },
@@ -65,7 +69,7 @@ public struct GatewayServer: Service {
     }
 
     private func serve(on group: MultiThreadedEventLoopGroup, pools: [NIOLoopBound<UpstreamPool>]) async throws {
-        let (admission, tasks) = (admission, tasks)
+        let (admission, tasks, metrics) = (admission, tasks, metrics)
         let open = OpenConnections()
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -76,7 +80,7 @@ public struct GatewayServer: Service {
                 channel.eventLoop.makeCompletedFuture {
                     guard let pool = pools.first(where: { $0.eventLoop === channel.eventLoop }) else { throw ChannelError.ioOnClosedChannel }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(GatewayConnection(admission: admission, pool: pool.value, tasks: tasks))
+                    try channel.pipeline.syncOperations.addHandler(GatewayConnection(admission: admission, pool: pool.value, tasks: tasks, metrics: metrics))
                     open.add(channel)
                 }
             }

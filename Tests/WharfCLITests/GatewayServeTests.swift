@@ -10,7 +10,7 @@ import WharfTesting
 /// `wharf gateway serve`: the real binary, on the runtime, against a Wharf database and the fake upstream.
 @Suite("wharf gateway serve")
 struct GatewayServeTests {
-    @Test("serves an instance by its derived token through the fake upstream, and SIGTERM exits 0")
+    @Test("serves an instance by its derived token through the fake upstream, counts its calls in /metrics, and SIGTERM exits 0")
     func serves() async throws {
         let work = FileManager.default.temporaryDirectory.appending(path: "wharf-gateway-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -57,6 +57,26 @@ struct GatewayServeTests {
             let version = try await RawConnection.offPool { try LocalTools.output(["curl", "-fsS", "http://127.0.0.1:\(adminPort)/-/version"]) }
             #expect(version.contains("wharf-gateway"), "\(version)")
             #expect(upstream.requests == 1)
+
+            // The gateway's calls are in the admin port's Prometheus metrics, refusals included.
+            let refused = try await RawConnection.offPool {
+                try LocalTools.output([
+                    "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer wharf_ai_unknown", "-H", "Content-Type: application/json", "-d", body,
+                    "http://127.0.0.1:\(port)/v1/chat/completions",
+                ])
+            }
+            #expect(refused == "401")
+            let metrics = try await RawConnection.offPool { try LocalTools.output(["curl", "-fsS", "http://127.0.0.1:\(adminPort)/metrics"]) }
+            for series in [
+                #"wharf_gateway_requests_total{route="/v1/chat/completions",status="200"} 1"#,
+                #"wharf_gateway_requests_total{route="/v1/chat/completions",status="401"} 1"#,
+                #"wharf_gateway_tokens_total{api="openai",feature="chat",kind="completion"} 8"#,
+                #"wharf_gateway_overhead_seconds_count{api="openai"} 1"#,
+                #"wharf_gateway_requests_in_flight 0.0"#,
+                #"wharf_gateway_upstream_errors_total{api="openai",kind="busy"} 0"#,
+            ] {
+                #expect(metrics.contains(series + "\n"), "\(series) in:\n\(metrics)")
+            }
             kill(gateway, SIGTERM)
             #expect(try await RawConnection.offPool { Spawn.wait(gateway) } == 0)
             stopped = true

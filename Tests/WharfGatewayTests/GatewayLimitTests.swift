@@ -152,6 +152,14 @@ struct GatewayLimitTests {
             await gateway.flush()
             #expect(Self.standing(try await Self.limits(gateway), .concurrency, nil)?.used == 0)
             #expect(try await Call.call(gateway, .anthropic, body: Call.chat(.anthropic)).status == 200)
+            // The cut stream counts as an answer ended, so nothing stays in flight in the metrics.
+            let metrics = gateway.metricsText
+            for series in [
+                #"wharf_gateway_requests_total{route="/v1/messages",status="200"} 2"#, #"wharf_gateway_requests_total{route="/v1/messages",status="429"} 1"#,
+                #"wharf_gateway_requests_in_flight 0.0"#,
+            ] {
+                #expect(metrics.contains(series + "\n"), "\(series) in:\n\(metrics)")
+            }
         }
     }
 

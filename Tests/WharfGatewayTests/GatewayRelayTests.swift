@@ -158,6 +158,10 @@ struct GatewayRelayTests {
             let failing = try await Self.call(gateway, .anthropic, body: Self.chat(.anthropic))
             #expect(failing.status == 503 && failing.headers.first(name: "retry-after") == "5")
             #expect(failing.json?["error"]?["type"] == "overloaded_error")
+            let metrics = gateway.metricsText
+            #expect(metrics.contains(#"wharf_gateway_upstream_errors_total{api="openai",kind="busy"} 1"# + "\n"), "\(metrics)")
+            #expect(metrics.contains(#"wharf_gateway_upstream_errors_total{api="anthropic",kind="busy"} 1"# + "\n"), "\(metrics)")
+            #expect(metrics.contains(#"wharf_gateway_requests_total{route="/v1/messages",status="503"} 1"# + "\n"), "\(metrics)")
         }
     }
 

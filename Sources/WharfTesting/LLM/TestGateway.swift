@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOSSL
+import Prometheus
 import WharfCore
 import WharfGateway
 import WharfRuntime
@@ -16,12 +17,17 @@ public struct TestGateway: Sendable {
     public let upstream: FakeLLMUpstream
     /// This gateway's ledger, to write queued settlements at once (`flush()`).
     public let ledger: GatewayLedger
+    /// The registry the gateway's Prometheus series are in.
+    public let metrics: PrometheusCollectorRegistry
     public static let slug = "acme-prod"
     public static let licenceKey = "ACME-LICENCE-KEY-0001"
     public static var token: String { GatewayToken.derive(licenceKey: licenceKey) }
 
     /// Writes the settlements and usage events this gateway has queued.
     public func flush() async { await ledger.flush() }
+
+    /// The gateway's metrics in the Prometheus text format, as `/metrics` shows them.
+    public var metricsText: String { String(decoding: metrics.emitToBuffer(), as: UTF8.self) }
 
     public static func with<T: Sendable>(
         _ engine: EngineKind, access: Bool = true, limits: GatewayLimits = GatewayLimits(), clock: @escaping @Sendable () -> Date = Date.init,
@@ -90,9 +96,10 @@ public struct TestGateway: Sendable {
         var logger = Logger(label: "wharf.test.gateway")
         logger.logLevel = .error
         let (ports, port) = AsyncStream.makeStream(of: Int.self)
-        let server = GatewayServer(store: store, configuration: configuration, host: "127.0.0.1", port: 0, clock: clock, logger: logger) { port.yield($0) }
+        let metrics = PrometheusCollectorRegistry()
+        let server = GatewayServer(store: store, configuration: configuration, host: "127.0.0.1", port: 0, clock: clock, metrics: metrics, logger: logger) { port.yield($0) }
         return try await ListeningService.run("gateway", server.ledger, server, ports: ports, port: port) { bound in
-            try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream, ledger: server.ledger))
+            try await body(TestGateway(url: "http://127.0.0.1:\(bound)", store: store, upstream: upstream, ledger: server.ledger, metrics: metrics))
         }
     }
 }
