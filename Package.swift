@@ -160,6 +160,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "WharfCore", "WharfStore", "WharfRuntime", "WharfProviders", "WharfControlPlane", "WharfEdge", "WharfGateway",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import ServiceLifecycle
 import WharfControlPlane
 import WharfCore
@@ -43,15 +44,16 @@ public func buildApplication(
         calendar: configuration.slaCalendar, clock: clock, logger: logger
     )
     let routes = RouteTable()
-    let router = try buildRouter(store: store, provider: provider, configuration: configuration)
+    let metrics = PrometheusCollectorRegistry()
+    let router = try buildRouter(store: store, provider: provider, metrics: metrics, configuration: configuration)
     let migrated = Readiness()
     var services: [any Service] = [
         store, TimerService(store: store, interval: configuration.timerInterval, migrated: migrated, logger: logger),
         WebhookDispatcher(store: store, http: .shared, pollInterval: .seconds(1), migrated: migrated, logger: logger),
     ]
     let gateway = GatewayServer(
-        store: store, configuration: configuration.gateway, host: configuration.host, port: configuration.gatewayPort, clock: clock, logger: logger,
-        onListening: onGatewayListening
+        store: store, configuration: configuration.gateway, host: configuration.host, port: configuration.gatewayPort, clock: clock, metrics: metrics,
+        logger: logger, onListening: onGatewayListening
     )
     // The ledger before the gateway's server: shutdown runs in reverse, so the server drains first.
     services += [gateway.ledger, gateway] as [any Service]
@@ -99,12 +101,14 @@ func makeProvider(_ configuration: ServerConfiguration, clock: @escaping @Sendab
     }
 }
 
-func buildRouter(store: Store, provider: any Provider, configuration: ServerConfiguration) throws -> Router<WharfRequestContext> {
+func buildRouter(
+    store: Store, provider: any Provider, metrics: PrometheusCollectorRegistry, configuration: ServerConfiguration
+) throws -> Router<WharfRequestContext> {
     let router = Router(context: WharfRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: TokenAuthMiddleware(store: store))
-    try MetaRoutes.add(to: router)
+    try MetaRoutes.add(to: router, metrics: metrics)
     let handlers = Handlers(store: store, provider: provider, maxBodyBytes: configuration.maxBodyBytes)
     let v1 = router.group("v1")
     handlers.addCustomerRoutes(to: v1)

@@ -134,7 +134,7 @@ struct APITests {
         }
     }
 
-    @Test("serves its OpenAPI document and a landing page without a token")
+    @Test("serves its OpenAPI document, a landing page and Prometheus metrics without a token")
     func meta() async throws {
         try await TestServer.with(.sqlite) { app, _ in
             try await app.test(.live) { client in
@@ -142,6 +142,12 @@ struct APITests {
                 let object = try JSONSerialization.jsonObject(with: Data(buffer: document.body)) as? [String: Any]
                 #expect(object?["openapi"] as? String == "3.1.0")
                 #expect(String(buffer: try await client.execute(uri: "/", method: .get).body).contains("/openapi.json"))
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = String(buffer: metrics.body)
+                for series in ["wharf_gateway_requests_in_flight 0.0\n", "# TYPE wharf_gateway_tokens_total counter\n", "process_resident_memory_bytes "] {
+                    #expect(text.contains(series), "\(series) in:\n\(text)")
+                }
             }
         }
     }

@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
+import Prometheus
 import WharfCore
+import WharfRuntime
 
-/// Routes that need no token: the landing page, the health check and the API description.
+/// Routes that need no token: the landing page, the health check, the API description and the
+/// Prometheus metrics (the embedded AI gateway's series and the process's).
 enum MetaRoutes {
-    static func add(to router: Router<WharfRequestContext>) throws {
+    static func add(to router: Router<WharfRequestContext>, metrics: PrometheusCollectorRegistry) throws {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else {
             throw WharfError(.internalError, "the OpenAPI document is missing from the build")
         }
@@ -13,6 +16,13 @@ enum MetaRoutes {
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: openAPI))
         }
         router.get("healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        router.get("metrics") { _, _ in
+            var bytes = metrics.emitToBuffer()
+            bytes += Array(ProcessMetrics.render().utf8)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            )
+        }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landingPage)))
         }
@@ -28,7 +38,7 @@ enum MetaRoutes {
         <p>The control plane for running a self-hosted product as a managed, dedicated service: one instance per customer.</p>
         <ul>
         <li>API: <code>/v1</code>, described by <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1)</li>
-        <li>Health: <a href="/healthz">/healthz</a></li>
+        <li>Health: <a href="/healthz">/healthz</a>; metrics: <a href="/metrics">/metrics</a> (Prometheus)</li>
         <li>CLI: <code>WHARF_URL=… WHARF_TOKEN=… wharf instance list</code></li>
         </ul></body></html>
         """
