@@ -105,6 +105,7 @@ func buildRouter(
     store: Store, provider: any Provider, metrics: PrometheusCollectorRegistry, configuration: ServerConfiguration
 ) throws -> Router<WharfRequestContext> {
     let router = Router(context: WharfRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(HTTPServerMetrics(registry: metrics)))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: TokenAuthMiddleware(store: store))

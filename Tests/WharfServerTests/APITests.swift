@@ -142,10 +142,17 @@ struct APITests {
                 let object = try JSONSerialization.jsonObject(with: Data(buffer: document.body)) as? [String: Any]
                 #expect(object?["openapi"] as? String == "3.1.0")
                 #expect(String(buffer: try await client.execute(uri: "/", method: .get).body).contains("/openapi.json"))
+                #expect(try await client.execute(uri: "/v1/customers", method: .get).status == .unauthorized)
                 let metrics = try await client.execute(uri: "/metrics", method: .get)
                 #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = String(buffer: metrics.body)
-                for series in ["wharf_gateway_requests_in_flight 0.0\n", "# TYPE wharf_gateway_tokens_total counter\n", "process_resident_memory_bytes "] {
+                for series in [
+                    "wharf_gateway_requests_in_flight 0.0\n", "# TYPE wharf_gateway_tokens_total counter\n", "process_resident_memory_bytes ",
+                    // The API's own requests, by route pattern, errors by the status they were answered with.
+                    #"http_server_requests_total{route="/openapi.json",method="GET",status="200"} 1"# + "\n",
+                    #"http_server_requests_total{route="/v1/customers",method="GET",status="401"} 1"# + "\n",
+                    "http_server_requests_in_flight 1.0\n",
+                ] {
                     #expect(text.contains(series), "\(series) in:\n\(text)")
                 }
             }
