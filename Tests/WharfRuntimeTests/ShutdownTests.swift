@@ -42,7 +42,8 @@ struct ShutdownTests {
             return Int(line[address].split(separator: ":")[1])
         }
         let service = RunningService(port: port)
-        let slow = Task { try await service.request(.GET, "/slow?ms=1500") }
+        // Long enough to be seen in flight while the whole suite loads the machine (1.5 s was missed once on CI).
+        let slow = Task { try await service.request(.GET, "/slow?ms=4000") }
         _ = try await Poll.until("the slow request is in flight") { () -> Bool? in
             let metrics = try? await service.request(.GET, "/metrics").body
             return metrics?.contains("http_server_requests_in_flight 2") == true ? true : nil
@@ -53,7 +54,7 @@ struct ShutdownTests {
             (try? await service.request(.GET, "/-/version")) == nil ? true : nil
         }
         let reply = try await slow.value
-        #expect(reply.status == 200 && reply.body == "done after 1500 ms")
+        #expect(reply.status == 200 && reply.body == "done after 4000 ms")
 
         let status = try await Poll.until("the process exits") { () -> Int32? in process.isRunning ? nil : process.terminationStatus }
         #expect(status == 0)
