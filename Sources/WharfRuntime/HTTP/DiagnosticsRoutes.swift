@@ -39,13 +39,7 @@ struct DiagnosticsRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
             )
         }
-        router.get("/metrics") { _, _ in
-            var bytes = registry.emitToBuffer()
-            bytes += Array(ProcessMetrics.render().utf8)
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-            )
-        }
+        router.get("/metrics") { _, _ in MetricsPage.response(registry) }
     }
 
     /// Compares the bearer secret in constant time, so timing does not reveal how much of it matched.

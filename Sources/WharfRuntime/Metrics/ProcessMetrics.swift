@@ -6,8 +6,8 @@ import Glibc
 
 /// The standard Prometheus process metrics (`process_cpu_seconds_total`, `process_resident_memory_bytes`,
 /// …), read from `/proc` when scraped, so they cost nothing between scrapes. Empty where `/proc` is absent.
-public enum ProcessMetrics {
-    public static func render() -> String {
+enum ProcessMetrics {
+    static func render() -> String {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return "" }
         // Fields after the command name, which may itself contain spaces; field 3 of proc(5) is index 0 here.
         let fields = stat[stat.index(after: close)...].split(separator: " ")

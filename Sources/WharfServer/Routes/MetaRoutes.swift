@@ -16,13 +16,7 @@ enum MetaRoutes {
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: openAPI))
         }
         router.get("healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
-        router.get("metrics") { _, _ in
-            var bytes = metrics.emitToBuffer()
-            bytes += Array(ProcessMetrics.render().utf8)
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-            )
-        }
+        router.get("metrics") { _, _ in MetricsPage.response(metrics) }
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: landingPage)))
         }
